@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Lint, type-check and test with the project's .venv (scripts/setup.sh test installs it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+echo "== ruff"; ruff check capture station ui tests bench
+echo "== mypy"; mypy
+echo "== pytest"; exec python -m pytest "$@"

@@ -1,0 +1,109 @@
+"""Where the station keeps its data, and its typed, versioned settings.
+
+The data folder is, in order: ``--data-dir``, ``$STATION_DATA_DIR``, then the platform's user
+data folder (platformdirs: ``~/.local/share/sscard-station`` on Linux,
+``%LOCALAPPDATA%\\sscard-station`` on Windows). Settings live in ``settings.json`` there;
+unknown keys are kept, missing keys take their defaults, and ``version`` drives migrations.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from station.errors import ConfigError
+
+__all__ = ["SETTINGS_VERSION", "Settings", "database_url", "resolve_data_dir"]
+
+APP_NAME = "sscard-station"
+SETTINGS_VERSION = 1
+
+
+def _setting(default: Any, description: str) -> Any:
+    return field(default=default, metadata={"description": description})
+
+
+@dataclass
+class Settings:
+    version: int = _setting(SETTINGS_VERSION, "settings format version (migrations)")
+    station_code: str = _setting("000001", "6-digit station code used in receipt numbers and codes")
+    station_name: str = _setting("", "studio or branch name printed on receipts and forms")
+    profile: str = _setting("mohrss", "photo profile id (resources/profiles or the user folder)")
+    camera: str = _setting("demo", "'demo', a device index such as '0', or a folder to watch")
+    camera_resolution: str = _setting("1280x720", "requested camera resolution, WIDTHxHEIGHT")
+    mirror_preview: bool = _setting(True, "show the live view mirrored, like a mirror")
+    auto_capture_frames: int = _setting(10, "consecutive all-green frames before auto-capture")
+    auto_capture_countdown_s: float = _setting(1.5, "countdown before the automatic shutter")
+    language: str = _setting("zh_CN", "interface language: zh_CN or en")
+    printer: str = _setting("", "printer name; empty = the system default printer")
+    reader: str = _setting("", "PC/SC reader name; empty = the first non-virtual reader")
+    allow_virtual_readers: bool = _setting(False, "use vpcd virtual readers (test/training only)")
+    db_url: str = _setting("", "SQLAlchemy URL of a shared PostgreSQL; empty = local SQLite")
+    initial_pin_rule: str = _setting("fixed:123456", "'fixed:NNNNNN' or 'id-last6' (regional)")
+    card_city_code: str = _setting("110", "3-digit city code in the card identification code")
+    keep_originals_days: int = _setting(0, "days to keep original camera images; 0 = never")
+    extra: dict[str, Any] = field(default_factory=dict, metadata={"description": "unknown keys"})
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Settings:
+        path = data_dir / "settings.json"
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot read settings {path}: {exc}") from exc
+        if not isinstance(raw, dict):
+            raise ConfigError(f"settings {path} is not a JSON object")
+        raw = _migrate(raw)
+        known = {f.name for f in fields(cls)} - {"extra"}
+        values = {k: v for k, v in raw.items() if k in known}
+        s = cls(**values)
+        s.extra = {k: v for k, v in raw.items() if k not in known}
+        return s
+
+    def save(self, data_dir: Path) -> None:
+        data = asdict(self)
+        data.update(data.pop("extra"))
+        data_dir.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".settings-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            Path(tmp).replace(data_dir / "settings.json")
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise ConfigError(f"cannot save settings in {data_dir}: {exc.strerror or exc}") from exc
+
+
+def _migrate(raw: dict[str, Any]) -> dict[str, Any]:
+    version = raw.get("version", 1)
+    if not isinstance(version, int) or version > SETTINGS_VERSION:
+        raise ConfigError(f"settings version {version!r} is newer than this program understands")
+    raw["version"] = SETTINGS_VERSION
+    return raw
+
+
+def resolve_data_dir(cli_value: str | None = None) -> Path:
+    value = cli_value or os.environ.get("STATION_DATA_DIR")
+    path = Path(value) if value else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot use data folder {path}: {exc.strerror or exc}") from exc
+    return path
+
+
+def database_url(data_dir: Path, settings: Settings, cli_value: str | None = None) -> str:
+    """``--db``, then ``$STATION_DB``, then the setting, then SQLite in the data folder."""
+    url = cli_value or os.environ.get("STATION_DB") or settings.db_url
+    return url or f"sqlite:///{(data_dir / 'station.db').as_posix()}"
