@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Profile", "Range"]
+__all__ = ["Profile", "Range", "kb_window_bytes"]
 
 
 @dataclass(frozen=True)
@@ -45,3 +45,14 @@ class Profile:
     file_name: str  # naming rule, e.g. "{id_number}.jpg" or "P-{retrieval_code}.jpg"
     quality_start: int = 70  # JPEG quality the encoder starts from (photo.md §1)
     source: str = ""  # the seed section the numbers come from
+
+
+def kb_window_bytes(profile: Profile) -> tuple[int | None, int | None]:
+    """The file-size window in bytes.
+
+    The seed documents say "KB" without saying 1000 or 1024. A file inside
+    ``[lo * 1024, hi * 1000]`` is inside the window under both readings, so the encoder aims there
+    and the ``file_size`` check judges by it."""
+    lo = None if profile.kb.lo is None else int(profile.kb.lo * 1024)
+    hi = None if profile.kb.hi is None else int(profile.kb.hi * 1000)
+    return lo, hi
