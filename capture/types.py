@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["BackgroundStats", "FaceAnalysis", "FaceGeometry", "Point", "Shoulders"]
+__all__ = ["BackgroundStats", "ClothingStats", "FaceAnalysis", "FaceGeometry", "Point", "Shoulders"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,13 @@ class FaceGeometry:
     eye_open_right: float
     mouth_open: float  # inner-lip gap / mouth width
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 of the landmarks
+    # --- added by the analysis work (defaults keep older constructors valid) ---
+    head_top_clipped: bool = False  # the person mask touches the top edge above the face
+    gaze_x: float = 0.0  # iris offset from the eye-corner midpoint / eye width; + = image right
+    gaze_y: float = 0.0  # iris offset from the lid midpoint / eye width; + = down
+    # All 478 FaceMesh landmarks in pixels (x, y, z; z in the x scale, smaller = nearer), an own
+    # copy. The scene checks take their regions (cheeks, brows, eyes, lips) from these.
+    landmarks: npt.NDArray[np.float32] | None = field(default=None, repr=False, compare=False)
 
     @property
     def eye_mid(self) -> Point:
@@ -77,6 +84,22 @@ class BackgroundStats:
     gradient: float  # largest L* difference between background zones
     shadow: float  # how much darker the band next to the head is than the far background
     coverage: float  # fraction of the image that is background
+    texture: float = 0.0  # median absolute Laplacian of L* at the analysis scale: fine texture
+    # Median L* of the background zones (image-left, centre-top, image-right): where it is uneven.
+    zones: tuple[float, ...] = ()
+    a: float = 0.0  # median a* (+ red, - green)
+    b: float = 0.0  # median b* (+ yellow, - blue)
+
+
+@dataclass(frozen=True)
+class ClothingStats:
+    """The person-mask region below the neck (clothing), in CIE L*a*b*."""
+
+    lightness: float  # median L*
+    chroma: float  # C*ab of the median a*, b*
+    delta_e: float  # CIE76 distance between the clothing and background median colours
+    light_fraction: float  # fraction of clothing pixels with L* above the white-top limit
+    pixels: int  # how many pixels were measured (at the analysis scale)
 
 
 @dataclass(frozen=True)
@@ -89,5 +112,8 @@ class FaceAnalysis:
     face: FaceGeometry | None  # the largest face, when there is one
     background: BackgroundStats | None
     shoulders: Shoulders | None = None
+    clothing: ClothingStats | None = None
+    # Image scale the background and clothing statistics were measured at (analysed px -> stats px)
+    stats_scale: float = 1.0
     # Soft person mask (float32, HxW, 0..1), an own copy; used by whitening and clothing checks.
     person_mask: npt.NDArray[np.float32] | None = field(default=None, repr=False, compare=False)

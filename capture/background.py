@@ -1,0 +1,191 @@
+"""Statistics of the background and of the clothing, from an image and a soft person mask.
+
+Everything here works at the *stats scale*: the image resampled so that the face is about
+``STATS_FACE_WIDTH`` px wide (see ``stats_scale``). The final 358x441 photo, a 720p live frame and
+a 4000x3000 file then give comparable texture, gradient and shadow figures, which is what lets the
+live view, a file and the command line agree.
+
+Colours are CIE L*a*b* (D65) from OpenCV's float conversion: L* 0..100, a*, b* signed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from capture.types import BackgroundStats, ClothingStats
+
+__all__ = [
+    "STATS_FACE_WIDTH",
+    "WHITE_TOP_L",
+    "background_stats",
+    "clothing_stats",
+    "stats_scale",
+    "to_lab",
+]
+
+FloatArray = npt.NDArray[np.float32]
+U8Array = npt.NDArray[np.uint8]
+
+# Face width (cheek to cheek) the statistics are measured at. 110 px is a little above half the
+# 179-255 px of the output photo (spec photo.md §2), so the final file is downscaled about 2x
+# (JPEG blocking averages out) and a 720p frame (face ~250-350 px) about 3x: cheap enough for the
+# live-view budget and still enough pixels (>= 4000) of background.
+STATS_FACE_WIDTH = 110.0
+# Bounds of the stats image's long side when there is no face or an extreme one.
+STATS_LONG_MIN, STATS_LONG_MAX = 160, 640
+NO_FACE_LONG = 320
+
+# Mask value below which a pixel counts as background; the band where the mask is between this
+# and 0.5 is the feathered edge (hair strands, mask blur) and is left out of both sides.
+BG_MASK_MAX = 0.15
+# Background pixels closer than this to the person (stats px) are dropped: the segmentation edge
+# is 1-3 px uncertain at this scale and hair halos are not "background".
+BG_ERODE_PX = 2
+# Zones for the gradient figure: a 3x3 grid; a zone counts when this share of it is background.
+ZONE_MIN_SHARE = 0.15
+ZONE_MIN_PIXELS = 40
+# Near-head band for shadows: background within this many face widths of the person's outline,
+# above the chin; "far" background is beyond twice that.
+SHADOW_BAND_FACE = 0.15
+# Clothing: person pixels this many face heights (forehead landmark to chin) below the chin, so the
+# neck is left out.
+CLOTHING_BELOW_CHIN = 0.35
+# A clothing pixel is "white-ish" above this L* (the London set's white T-shirts measure L* 80-95
+# under the same light as their light-grey backdrops, L* 80-86; dark tops measure < 50).
+WHITE_TOP_L = 72.0
+CLOTHING_MIN_PIXELS = 150
+
+
+def to_lab(rgb: U8Array) -> FloatArray:
+    """uint8 RGB -> float32 L*a*b* (L* 0..100)."""
+    out: FloatArray = cv2.cvtColor(rgb.astype(np.float32) * np.float32(1.0 / 255.0), cv2.COLOR_RGB2LAB)
+    return out
+
+
+def stats_scale(width: int, height: int, face_width: float | None) -> float:
+    """Scale factor from analysed pixels to stats pixels."""
+    long_side = max(width, height)
+    if face_width is None or face_width <= 1:
+        s = NO_FACE_LONG / long_side
+    else:
+        s = STATS_FACE_WIDTH / face_width
+    s = min(s, STATS_LONG_MAX / long_side)
+    s = max(s, STATS_LONG_MIN / long_side)
+    return min(s, 1.0)
+
+
+def _median(x: FloatArray) -> float:
+    return float(np.median(x)) if x.size else math.nan
+
+
+def background_stats(
+    lab: FloatArray,
+    person: FloatArray,
+    *,
+    face_center_x: float | None = None,
+    chin_y: float | None = None,
+    face_width: float | None = None,
+) -> BackgroundStats | None:
+    """Background figures at the stats scale. ``person`` is the soft mask (0..1) of the same size;
+    the face values, when given, are in stats pixels. None when under 1% of the image is
+    background."""
+    h, w = person.shape
+    bg = (person < BG_MASK_MAX).astype(np.uint8)
+    if BG_ERODE_PX > 0:
+        k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * BG_ERODE_PX + 1, 2 * BG_ERODE_PX + 1))
+        # Erode only away from the person: pad with background so the image edge survives.
+        bg = cv2.erode(bg, k, borderType=cv2.BORDER_CONSTANT, borderValue=1)
+    n_bg = int(bg.sum())
+    if n_bg < max(20, 0.01 * h * w):
+        return None
+    sel = bg.astype(bool)
+    lum = lab[..., 0]
+    lv = lum[sel]
+    av = lab[..., 1][sel]
+    bv = lab[..., 2][sel]
+    lightness = _median(lv)
+    a_med, b_med = _median(av), _median(bv)
+    chroma = float(math.hypot(a_med, b_med))
+    p5, p95 = np.percentile(lv, (5, 95))
+
+    # Texture: fine detail (wallpaper, fabric, objects' edges) as the median |Laplacian| of L*.
+    lap = np.abs(cv2.Laplacian(lum, cv2.CV_32F, ksize=3))
+    texture = _median(lap[sel])
+
+    # Gradient: spread of zone medians over a 3x3 grid.
+    zones: list[float] = []
+    ys = np.linspace(0, h, 4).astype(int)
+    xs = np.linspace(0, w, 4).astype(int)
+    for i in range(3):
+        for j in range(3):
+            zsel = sel[ys[i] : ys[i + 1], xs[j] : xs[j + 1]]
+            cnt = int(zsel.sum())
+            if cnt >= ZONE_MIN_PIXELS and cnt >= ZONE_MIN_SHARE * zsel.size:
+                zones.append(_median(lum[ys[i] : ys[i + 1], xs[j] : xs[j + 1]][zsel]))
+    gradient = (max(zones) - min(zones)) if len(zones) >= 2 else 0.0
+
+    # Shadow: how much darker the background next to the head is than the far background.
+    shadow = 0.0
+    if face_width and face_center_x is not None:
+        band = max(3.0, SHADOW_BAND_FACE * face_width)
+        dist = cv2.distanceTransform((person < 0.5).astype(np.uint8), cv2.DIST_L2, 3)
+        rows = np.arange(h)[:, None]
+        above = rows <= (chin_y if chin_y is not None else h)
+        near = sel & (dist <= band) & above
+        far = sel & (dist > 2 * band)
+        far_l = _median(lum[far]) if far.sum() >= ZONE_MIN_PIXELS else lightness
+        cols = np.arange(w)[None, :]
+        worst = 0.0
+        for side in (cols < face_center_x, cols >= face_center_x):
+            m = near & side
+            if int(m.sum()) >= ZONE_MIN_PIXELS // 2:
+                worst = max(worst, far_l - _median(lum[m]))
+        shadow = worst
+
+    return BackgroundStats(
+        lightness=lightness,
+        chroma=chroma,
+        lightness_spread=float(p95 - p5),
+        gradient=float(gradient),
+        shadow=float(shadow),
+        coverage=n_bg / float(h * w),
+        texture=texture,
+        zones=tuple(round(z, 2) for z in zones),
+        a=a_med,
+        b=b_med,
+    )
+
+
+def clothing_stats(
+    lab: FloatArray,
+    person: FloatArray,
+    *,
+    chin_y: float,
+    face_height: float,
+    background: BackgroundStats | None,
+) -> ClothingStats | None:
+    """Clothing figures at the stats scale: person pixels below the neck. None when the photo
+    shows too little of it (no shoulders)."""
+    h, _w = person.shape
+    y0 = round(chin_y + CLOTHING_BELOW_CHIN * face_height)
+    if y0 >= h - 2:
+        return None
+    sel = person[y0:, :] >= 0.5
+    n = int(sel.sum())
+    if n < CLOTHING_MIN_PIXELS:
+        return None
+    region = lab[y0:, :][sel]
+    lv, av, bv = region[:, 0], region[:, 1], region[:, 2]
+    lm, am, bm = _median(lv), _median(av), _median(bv)
+    chroma = float(math.hypot(am, bm))
+    if background is not None:
+        ba, bb = background.a, background.b
+        delta_e = float(math.sqrt((lm - background.lightness) ** 2 + (am - ba) ** 2 + (bm - bb) ** 2))
+    else:
+        delta_e = math.nan
+    light = float(np.mean(lv > WHITE_TOP_L))
+    return ClothingStats(lightness=lm, chroma=chroma, delta_e=delta_e, light_fraction=light, pixels=n)
