@@ -79,7 +79,7 @@ def test_parse_ill_typed(key: str, value: Any) -> None:
 
 
 def test_parse_unknown_key_and_not_an_object() -> None:
-    with pytest.raises(InputError, match="^mobil: unknown field"):
+    with pytest.raises(InputError, match=r"^mobil: unknown field"):
         parse_applicant_json({**BASE, "mobil": "1"})
     assert parse_applicant_json({**BASE, "unit": "U1"}, extra_keys={"unit"}).name == "张伟"
     with pytest.raises(InputError):
