@@ -1,0 +1,156 @@
+"""Applications and their status (enrollment.md §5; the machine is in ``status``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from station.db.models import Application, Photo, utcnow
+from station.errors import InputError
+from station.records import audit
+from station.records.codes import make_retrieval_code, next_value
+from station.records.errors import InvalidTransition, NotFound
+from station.records.status import LABELS, STATUSES, TRANSITIONS, allowed, is_active
+from station.records.types import ApplicationInfo
+
+__all__ = [
+    "applications_of",
+    "by_retrieval_code",
+    "get_application",
+    "info",
+    "new_application",
+    "set_status",
+    "set_status_many",
+]
+
+
+def info(app: Application) -> ApplicationInfo:
+    return ApplicationInfo(
+        id=app.id,
+        applicant_id=app.applicant_id,
+        unit_id=app.unit_id,
+        retrieval_code=app.retrieval_code,
+        status=app.status,
+        active=app.active,
+        status_changed_at=app.status_changed_at,
+        status_reason=app.status_reason,
+        created_at=app.created_at,
+        batch_id=app.batch_id,
+    )
+
+
+def new_application(
+    session: Session, applicant_id: int, *, unit_id: int | None, operator: str, station_code: str
+) -> Application:
+    """A new ``collected`` application with a fresh retrieval code (caller audits)."""
+    year = utcnow().year
+    seq = next_value(session, f"retrieval:{station_code}:{year % 100:02d}")
+    app = Application(
+        applicant_id=applicant_id,
+        unit_id=unit_id,
+        retrieval_code=make_retrieval_code(station_code, year, seq),
+        status="collected",
+        active=True,
+        created_by=operator,
+    )
+    session.add(app)
+    session.flush()
+    return app
+
+
+def load(session: Session, application_id: int, *, lock: bool = False) -> Application:
+    stmt = select(Application).where(Application.id == application_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    app = session.execute(stmt).scalar()
+    if app is None:
+        raise NotFound(f"application {application_id} does not exist")
+    return app
+
+
+def get_application(session: Session, application_id: int) -> ApplicationInfo:
+    return info(load(session, application_id))
+
+
+def by_retrieval_code(session: Session, code: str) -> ApplicationInfo:
+    app = session.execute(
+        select(Application).where(Application.retrieval_code == code.strip().upper())
+    ).scalar()
+    if app is None:
+        raise NotFound(f"no application has retrieval code {code}")
+    return info(app)
+
+
+def applications_of(session: Session, applicant_id: int) -> tuple[ApplicationInfo, ...]:
+    rows = session.execute(
+        select(Application).where(Application.applicant_id == applicant_id).order_by(Application.id)
+    ).scalars()
+    return tuple(info(a) for a in rows)
+
+
+def move(app: Application, new: str, *, reason: str = "") -> str:
+    """Change the status in memory if the machine allows it; returns the old status."""
+    if new not in STATUSES:
+        raise InputError(f"status: unknown status {new!r} (known: {', '.join(STATUSES)})")
+    old = app.status
+    if not allowed(old, new):
+        nexts = ", ".join(sorted(TRANSITIONS.get(old, ()))) or "none"
+        raise InvalidTransition(
+            f"application {app.id} is {old} ({LABELS.get(old, '')}); it cannot become {new} "
+            f"(allowed next: {nexts})"
+        )
+    app.status = new
+    app.active = is_active(new)
+    app.status_changed_at = utcnow()
+    app.status_reason = " ".join(reason.split())
+    return old
+
+
+def set_status(
+    session: Session,
+    application_id: int,
+    new: str,
+    *,
+    operator: str,
+    reason: str = "",
+    batch_id: int | None = None,
+) -> ApplicationInfo:
+    """Move one application along the machine, refusing moves it does not allow."""
+    app = load(session, application_id, lock=True)
+    if new == "submitted":
+        has_photo = session.execute(
+            select(exists().where(Photo.application_id == app.id, Photo.status == "accepted"))
+        ).scalar()
+        if not has_photo:
+            raise InvalidTransition(f"application {app.id} has no accepted photo and cannot be submitted")
+    old = move(app, new, reason=reason)
+    if batch_id is not None:
+        app.batch_id = batch_id
+    session.flush()
+    audit.record(
+        session,
+        "application.status",
+        operator=operator,
+        entity="application",
+        entity_id=app.id,
+        detail=f"{old} -> {new}" + (f": {app.status_reason}" if app.status_reason else ""),
+    )
+    return info(app)
+
+
+def set_status_many(
+    session: Session,
+    application_ids: Iterable[int],
+    new: str,
+    *,
+    operator: str,
+    reason: str = "",
+    batch_id: int | None = None,
+) -> tuple[ApplicationInfo, ...]:
+    """All or nothing: the caller's transaction rolls back if any one move is refused."""
+    return tuple(
+        set_status(session, i, new, operator=operator, reason=reason, batch_id=batch_id)
+        for i in application_ids
+    )
