@@ -261,8 +261,13 @@ def _candidates(s_lo: float, s_hi: float, s_pref: float) -> list[float]:
     return sorted(grid, key=lambda s: abs(math.log(s / s_pref)))
 
 
-def plan_crop(analysis: FaceAnalysis, profile: Profile) -> CropPlan:
-    """Choose scale and offsets meeting the profile's geometry; see the module docstring."""
+def plan_crop(analysis: FaceAnalysis, profile: Profile, *, decoded_scale: float = 1.0) -> CropPlan:
+    """Choose scale and offsets meeting the profile's geometry; see the module docstring.
+
+    ``decoded_scale``: analysed px per px of the original photo, below 1 when the photo was
+    decoded at a reduced scale (JPEG draft mode). The enlargement limit applies to the original's
+    pixels, so the plan's scale may then exceed 1 (the caller decodes finer to render it)."""
+    max_scale = MAX_UPSCALE / decoded_scale
     ow, oh = profile.width, profile.height
     w, h = analysis.width, analysis.height
     if (w, h) == (ow, oh):
@@ -287,43 +292,43 @@ def plan_crop(analysis: FaceAnalysis, profile: Profile) -> CropPlan:
         return _centre_plan(w, h, ow, oh, ("the face could not be measured",))
 
     s_frame = max(ow / w, oh / h)  # below this the crop window is larger than the photo
-    strict = _Limits.of(profile, 0.0)
-    # A cut is legitimate only when the measured head (a lower bound of the real one) cannot fit
-    # between head top and eye line at the smallest allowed face width.
-    cut_forced = d * strict.fw[0] / f.fw > strict.ey[1] - strict.ht[0]
+    # A cut is legitimate only when the measured head (a lower bound of the real one when it
+    # touches the top edge) cannot fit between head top and eye line at the smallest allowed face
+    # width. Judged with half the margins: a head that fits only with no margin at all would land
+    # on the edge of both ranges, and the final measurement could fail either.
+    half = _Limits.of(profile, 0.5)
+    cut_forced = d * half.fw[0] / f.fw > half.ey[1] - half.ht[0]
 
-    for cut in (False, True):
-        if cut and not cut_forced:
-            break
-        if not cut and (cut_forced or f.top_touch):
-            continue
-        for t in MARGIN_STEPS:
-            lim = _Limits.of(profile, t)
-            s_lo = max(lim.fw[0] / f.fw, s_frame)
-            s_hi = min(lim.fw[1] / f.fw, MAX_UPSCALE)
-            if cut:
-                s_pref = s_lo  # the least hair cut
-            else:
-                # The middle of the face-width range, made smaller when the head would not fit
-                # between the middle of the head-top range and the lowest eye line allowed.
-                s_pref = min(sum(lim.fw) / 2 / f.fw, (lim.ey[1] - sum(lim.ht) / 2) / d)
-            for s in _candidates(s_lo, s_hi, s_pref):
-                placed = _place(f, s, lim, (ow, oh), (w, h), cut=cut)
-                if placed is not None:
-                    x0, y0 = placed
-                    return CropPlan(
-                        s,
-                        x0,
-                        y0,
-                        ow,
-                        oh,
-                        w,
-                        h,
-                        ok=True,
-                        hair_cut=cut,
-                        predicted=_geometry(f, s, x0, y0, oh),
-                    )
-    return _diagnose(f, profile, w, h, cut_forced)
+    attempts = [(False, t) for t in MARGIN_STEPS if not (f.top_touch or (cut_forced and t < 0.5))]
+    if cut_forced:
+        attempts += [(True, t) for t in MARGIN_STEPS]
+    for cut, t in attempts:
+        lim = _Limits.of(profile, t)
+        s_lo = max(lim.fw[0] / f.fw, s_frame)
+        s_hi = min(lim.fw[1] / f.fw, max_scale)
+        if cut:
+            s_pref = s_lo  # the least hair cut
+        else:
+            # The middle of the face-width range, made smaller when the head would not fit
+            # between the middle of the head-top range and the lowest eye line allowed.
+            s_pref = min(sum(lim.fw) / 2 / f.fw, (lim.ey[1] - sum(lim.ht) / 2) / d)
+        for s in _candidates(s_lo, s_hi, s_pref):
+            placed = _place(f, s, lim, (ow, oh), (w, h), cut=cut)
+            if placed is not None:
+                x0, y0 = placed
+                return CropPlan(
+                    s,
+                    x0,
+                    y0,
+                    ow,
+                    oh,
+                    w,
+                    h,
+                    ok=True,
+                    hair_cut=cut,
+                    predicted=_geometry(f, s, x0, y0, oh),
+                )
+    return _diagnose(f, profile, (w, h), cut_forced, max_scale)
 
 
 def _centre_plan(w: int, h: int, ow: int, oh: int, reasons: tuple[str, ...]) -> CropPlan:
@@ -334,9 +339,10 @@ def _centre_plan(w: int, h: int, ow: int, oh: int, reasons: tuple[str, ...]) -> 
     return CropPlan(s, (w - ow / s) / 2, (h - oh / s) / 2, ow, oh, w, h, ok=False, reasons=reasons)
 
 
-def _diagnose(f: _Face, profile: Profile, w: int, h: int, cut: bool) -> CropPlan:
+def _diagnose(f: _Face, profile: Profile, frame: tuple[int, int], cut: bool, max_scale: float) -> CropPlan:
     """No compliant crop: say why, and which way to go. The plan is the ideal crop at the
     preferred scale, ignoring the frame (the live view draws it)."""
+    w, h = frame
     ow, oh = profile.width, profile.height
     lim = _Limits.of(profile, 0.0)
     reasons: list[str] = []
@@ -351,17 +357,18 @@ def _diagnose(f: _Face, profile: Profile, w: int, h: int, cut: bool) -> CropPlan
     d = f.ey - f.ht
     s_need = lim.fw[0] / f.fw
     s_max = lim.fw[1] / f.fw
-    if s_need > MAX_UPSCALE:
+    if s_need > max_scale:
         room = f.fw / w < lim.fw[0] / ow * 0.9  # the face could be bigger within this frame
+        k = MAX_UPSCALE / max_scale  # analysed px per original px
         add(
-            f"face too small for the resolution: {f.fw:.0f} px wide needs x{s_need:.2f} to reach "
+            f"face too small for the resolution: {f.fw / k:.0f} px wide needs x{s_need * k:.2f} to reach "
             f"{lim.fw[0]:.0f} px, more than the x{MAX_UPSCALE} enlargement allowed",
             *(("closer", "higher_resolution") if room else ("higher_resolution",)),
         )
     if max(ow / w, oh / h) > s_max:
         add(
             f"face too large for the frame: the crop at the largest face width needs "
-            f"{ow / s_max:.0f} x {oh / s_max:.0f} source px, the photo is {w} x {h}",
+            f"{ow / s_max:.0f} x {oh / s_max:.0f} px, the photo is {w} x {h}",
             "back",
         )
     touch = max(EDGE_TOUCH_PX, EDGE_TOUCH_FRACTION * h)
