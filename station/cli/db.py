@@ -1,11 +1,38 @@
-"""`station` command group: db. (Filled in by the work on its issue.)"""
+"""``station db upgrade``: bring the database schema to the newest revision (a SQLite file is
+backed up first, in DATA_DIR/backups). The program also does this on start."""
 
 from __future__ import annotations
 
 import argparse
+import json
+
+from station.cli.context import Context
+from station.db import open_database
+from station.db.migrate import head_revision
 
 __all__ = ["register"]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add this group's parsers to sub."""
+    p = sub.add_parser("db", help="the database")
+    dsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    up = dsub.add_parser("upgrade", help="run the schema migrations (backs up SQLite first)")
+    up.add_argument("--json", action="store_true", help="print JSON")
+    up.set_defaults(handler=_upgrade)
+
+
+def _upgrade(ctx: Context) -> int:
+    db = open_database(ctx.db_url, data_dir=ctx.data_dir, upgrade=False)
+    try:
+        before = db.revision()
+        applied = db.upgrade()
+        after = db.revision()
+    finally:
+        db.close()
+    if ctx.json:
+        print(json.dumps({"url": db.url, "from": before, "to": after, "upgraded": applied}))
+    elif applied:
+        print(f"database upgraded from {before or 'empty'} to {after}")
+    else:
+        print(f"database already at the newest revision {after or head_revision()}")
+    return 0

@@ -11,7 +11,7 @@ import hmac
 import os
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ __all__ = [
     "MIN_PASSWORD",
     "add_operator",
     "get_operator",
+    "has_admin",
     "has_role",
     "hash_password",
     "list_operators",
@@ -117,6 +118,11 @@ def _load(session: Session, username: str) -> Operator:
     if op is None:
         raise NotFound(f"no user {username}")
     return op
+
+
+def has_admin(session: Session) -> bool:
+    """True once an active admin exists (until then, setting up needs no login)."""
+    return bool(session.execute(select(exists().where(Operator.role == "admin", Operator.active))).scalar())
 
 
 def get_operator(session: Session, username: str) -> OperatorInfo:

@@ -1,0 +1,50 @@
+"""Passwords on the command line: read from a prompt (no echo) or, with ``--password-stdin``,
+one per line from standard input, so they never appear in argv, shell history or process lists.
+Shared by ``station user`` and the commands that need a supervisor (``enroll list --full``)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from station.cli.context import Context
+from station.errors import InputError
+from station.records import operators
+from station.records.types import OperatorInfo
+
+__all__ = ["add_password_stdin", "authenticate", "read_password"]
+
+_stdin_lines: list[str] | None = None
+
+
+def add_password_stdin(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read password(s) from standard input, one per line, instead of prompting",
+    )
+
+
+def read_password(ctx: Context, prompt: str) -> str:
+    global _stdin_lines
+    if getattr(ctx.args, "password_stdin", False):
+        if _stdin_lines is None:
+            _stdin_lines = sys.stdin.read().splitlines()
+        if not _stdin_lines:
+            raise InputError("password: standard input has no (more) password lines")
+        return _stdin_lines.pop(0)
+    if not sys.stdin.isatty():
+        raise InputError("password: no terminal to prompt on; use --password-stdin")
+    try:
+        return getpass.getpass(prompt)
+    except EOFError as exc:
+        raise InputError("password: none given") from exc
+
+
+def authenticate(ctx: Context, role: str, why: str) -> OperatorInfo:
+    """Ask the password of ``ctx.operator`` and check that the user has ``role`` or higher."""
+    password = read_password(ctx, f"password of {ctx.operator} ({why}): ")
+    with ctx.db.session() as s:
+        outcome = operators.login(s, ctx.operator, password, require_role=role)
+    return outcome.raise_for_failure()  # after the commit: failed attempts are counted
