@@ -141,14 +141,12 @@ def application_pdf(form: ApplicationForm, fonts: FontSet | None = None) -> byte
                 (w2, a.photo_receipt_number, False, "照片回执编号"),
             ],
         )
-        occupation = f"{a.occupation} {labels.occupation(a.occupation)}".strip()
+        occupation = labels.occupation(a.occupation)
         y = _row(s, y, [(lw, "职业", True, ""), (WIDTH - lw, occupation, False, "职业")])
         y = _row(s, y, [(lw, "常住地址", True, ""), (WIDTH - lw, a.address, False, "常住地址")], h=10)
 
         y = _section(s, y + GAP, "选填信息")
-        household_type = (
-            f"{a.household_type} {labels.household_type(a.household_type)}" if a.household_type else ""
-        )
+        household_type = labels.household_type(a.household_type)
         y = _row(
             s,
             y,

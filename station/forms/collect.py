@@ -1,0 +1,237 @@
+"""Build the forms' plain values from the records database.
+
+Each function takes a session (one per user action, from ``Database.session()``), reads through
+the records services (``station.records``) and the six-item comparison (``station.compare``), and
+returns a frozen value of :mod:`station.forms.data`; no ORM row leaves this module.
+
+The photo receipt is the one form that may write: when the application's person has no receipt
+yet but has an accepted photo, :func:`photo_receipt` issues one (``records.receipts``) in the
+caller's transaction, the way the studio hands it out right after the photo.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from station.compare import ReferenceData, compare
+from station.db.models import Application, Photo, ReferenceRecord
+from station.db.models import PhotoReceipt as ReceiptRow
+from station.forms.data import (
+    ApplicationForm,
+    ComparisonItem,
+    ConfirmationForm,
+    PhotoReceipt,
+    StationInfo,
+    UnitApplicant,
+    UnitApplicationForm,
+    UnitInfo,
+    UnitList,
+    UnitListRow,
+)
+from station.forms.errors import FormDataError
+from station.records import applicants, applications, photos, receipts, units
+from station.records.status import LABELS
+
+__all__ = [
+    "application_form",
+    "confirmation_form",
+    "photo_receipt",
+    "reference_for",
+    "unit_application_form",
+    "unit_list",
+]
+
+
+def _unit(session: Session, unit_id: int | None) -> UnitInfo | None:
+    if unit_id is None:
+        return None
+    u = units.get_unit(session, unit_id)
+    return UnitInfo(u.number, u.name, u.contact, u.contact_phone)
+
+
+def _photo(session: Session, application_id: int) -> bytes | None:
+    found = photos.accepted_photo(session, application_id)
+    return found[1] if found else None
+
+
+def application_form(
+    session: Session, application_id: int, station: StationInfo, *, now: datetime | None = None
+) -> ApplicationForm:
+    """申领登记表 of one application."""
+    app = applications.get_application(session, application_id)
+    person = applicants.get_applicant(session, app.applicant_id)
+    return ApplicationForm(
+        applicant=person.data,
+        retrieval_code=app.retrieval_code,
+        station=station,
+        photo_jpeg=_photo(session, app.id),
+        application_id=str(app.id),
+        printed_at=now,
+        unit=_unit(session, app.unit_id if app.unit_id is not None else person.unit_id),
+    )
+
+
+def reference_for(session: Session, document_number: str) -> ReferenceData | None:
+    """The newest imported reference record (population data) of a document number."""
+    row = session.execute(
+        select(ReferenceRecord)
+        .where(ReferenceRecord.document_number == document_number.strip().upper())
+        .order_by(ReferenceRecord.id.desc())
+        .limit(1)
+    ).scalar()
+    if row is None:
+        return None
+    return ReferenceData(
+        document_number=row.document_number,
+        name=row.name,
+        sex=row.sex,
+        ethnicity=row.ethnicity,
+        birth_date=row.birth_date,
+        has_photo=row.has_photo,
+        source=row.source,
+    )
+
+
+def confirmation_form(
+    session: Session, application_id: int, station: StationInfo, *, now: datetime | None = None
+) -> ConfirmationForm:
+    """信息确认表: the six items compared with the imported reference data."""
+    app = applications.get_application(session, application_id)
+    person = applicants.get_applicant(session, app.applicant_id)
+    photo = _photo(session, app.id)
+    result = compare(
+        person.data, reference_for(session, person.data.document_number), has_photo=photo is not None
+    )
+    items = tuple(ComparisonItem(i.label, i.reference, i.collected, i.mark) for i in result.items)
+    return ConfirmationForm(
+        name=person.data.name,
+        document_number=person.data.document_number,
+        items=items,
+        has_id_card_photo=result.has_id_card_photo,
+        station=station,
+        photo_jpeg=photo,
+        retrieval_code=app.retrieval_code,
+        application_id=str(app.id),
+        printed_at=now,
+    )
+
+
+def photo_receipt(
+    session: Session,
+    application_id: int,
+    station: StationInfo,
+    *,
+    issue: bool = True,
+    now: datetime | None = None,
+) -> PhotoReceipt:
+    """数字相片采集回执 of an application's person; issues the receipt first when the person has
+    an accepted photo but no receipt yet (and ``issue`` is true)."""
+    app = applications.get_application(session, application_id)
+    person = applicants.get_applicant(session, app.applicant_id)
+    found = photos.accepted_photo(session, app.id)
+    number = person.data.photo_receipt_number
+    row = session.execute(select(ReceiptRow).where(ReceiptRow.number == number)).scalar() if number else None
+    if row is None:
+        if number:  # a receipt from another station: print what the record says
+            return PhotoReceipt(
+                receipt_number=number,
+                name=person.data.name,
+                document_number=person.data.document_number,
+                taken_on=(now or datetime.now()).date(),
+                station=station,
+                photo_jpeg=found[1] if found else None,
+                printed_at=now,
+            )
+        if found is None:
+            raise FormDataError(f"application {application_id} has no accepted photo, so no photo receipt")
+        if not issue:
+            raise FormDataError(f"application {application_id} has no photo receipt yet")
+        info = receipts.issue_receipt(
+            session,
+            station_code=station.code,
+            operator=station.operator,
+            studio=station.name,
+            applicant_id=person.id,
+            photo_id=found[0].id,
+        )
+        return PhotoReceipt(
+            receipt_number=info.number,
+            name=person.data.name,
+            document_number=person.data.document_number,
+            taken_on=info.issued_on,
+            station=station,
+            photo_jpeg=found[1],
+            printed_at=now,
+        )
+    studio = StationInfo(code=row.station_code, name=row.studio or station.name, operator=row.operator)
+    photo = photos.photo_bytes(session, row.photo_id) if row.photo_id else (found[1] if found else None)
+    return PhotoReceipt(
+        receipt_number=row.number,
+        name=person.data.name,
+        document_number=person.data.document_number,
+        taken_on=row.issued_on,
+        station=studio,
+        photo_jpeg=photo,
+        printed_at=now,
+    )
+
+
+def _unit_applications(session: Session, unit_key: str) -> tuple[UnitInfo, list[Application]]:
+    u = units.find_unit(session, unit_key)
+    rows = list(
+        session.execute(
+            select(Application)
+            .where(Application.unit_id == u.id, Application.active.is_(True))
+            .order_by(Application.id)
+        ).scalars()
+    )
+    if not rows:
+        raise FormDataError(f"unit {u.number} has no active application")
+    return UnitInfo(u.number, u.name, u.contact, u.contact_phone), rows
+
+
+def unit_application_form(
+    session: Session, unit_key: str, station: StationInfo, *, now: datetime | None = None
+) -> UnitApplicationForm:
+    """申领登记表 (unit) of every active application of a unit (by number, or ``#ID``)."""
+    unit, rows = _unit_applications(session, unit_key)
+    people = tuple(
+        UnitApplicant(applicants.get_applicant(session, a.applicant_id).data, a.retrieval_code, str(a.id))
+        for a in rows
+    )
+    return UnitApplicationForm(unit=unit, applicants=people, station=station, printed_at=now)
+
+
+def unit_list(
+    session: Session, unit_key: str, station: StationInfo, *, batch: str = "", now: datetime | None = None
+) -> UnitList:
+    """A unit's list of its active applications (ID numbers are masked on the form)."""
+    unit, rows = _unit_applications(session, unit_key)
+    with_photo = set(
+        session.execute(
+            select(Photo.application_id).where(
+                Photo.application_id.in_([a.id for a in rows]), Photo.status == "accepted"
+            )
+        ).scalars()
+    )
+    out = []
+    for a in rows:
+        d = applicants.get_applicant(session, a.applicant_id).data
+        out.append(
+            UnitListRow(
+                name=d.name,
+                sex=d.sex,
+                document_number=d.document_number,
+                retrieval_code=a.retrieval_code,
+                photo_receipt_number=d.photo_receipt_number,
+                has_photo=a.id in with_photo,
+                status=LABELS.get(a.status, a.status),
+            )
+        )
+    when = now or datetime.now()
+    return UnitList(
+        unit=unit, rows=tuple(out), station=station, batch=batch or f"{when:%Y-%m-%d}", printed_at=now
+    )
