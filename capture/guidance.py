@@ -69,30 +69,33 @@ class Prompt:
         return self.zh if lang == "zh" else self.en
 
 
-PROMPTS: dict[str, Prompt] = {p.key: p for p in (
-    Prompt("no_face", "请面对镜头", "Please face the camera"),
-    Prompt("one_person", "画面中只能有一人", "Only one person in the picture"),
-    Prompt("closer", "靠近一点", "Come a little closer"),
-    Prompt("back", "后退一点", "Move back a little"),
-    Prompt("left", "向左", "Move to your left"),
-    Prompt("right", "向右", "Move to your right"),
-    Prompt("up", "坐高一点", "Sit up a little higher"),
-    Prompt("down", "坐低一点", "Sit a little lower"),
-    Prompt("face_camera", "请正视镜头", "Look straight at the camera"),
-    Prompt("chin_up", "抬头", "Raise your chin"),
-    Prompt("chin_down", "低头", "Lower your chin"),
-    Prompt("head_straight", "请摆正头部", "Hold your head straight"),
-    Prompt("open_eyes", "请睁眼", "Please open your eyes"),
-    Prompt("close_mouth", "请闭嘴", "Please close your mouth"),
-    Prompt("background", "背景不够白", "Background is not white enough"),
-    Prompt("background_even", "背景有阴影或杂物", "Shadow or objects on the background"),
-    Prompt("light_even", "光线不均匀", "Light is uneven on the face"),
-    Prompt("exposure", "光线太暗或太亮", "Too dark or too bright"),
-    Prompt("hold_still", "请保持不动", "Hold still"),
-    Prompt("higher_resolution", "请用更高的分辨率", "Use a higher camera resolution"),
-    Prompt("show_shoulders", "请露出双肩", "Both shoulders must show"),
-    Prompt("ready", "很好，请保持", "Good, hold still"),
-)}
+PROMPTS: dict[str, Prompt] = {
+    p.key: p
+    for p in (
+        Prompt("no_face", "请面对镜头", "Please face the camera"),
+        Prompt("one_person", "画面中只能有一人", "Only one person in the picture"),
+        Prompt("closer", "靠近一点", "Come a little closer"),
+        Prompt("back", "后退一点", "Move back a little"),
+        Prompt("left", "向左", "Move to your left"),
+        Prompt("right", "向右", "Move to your right"),
+        Prompt("up", "坐高一点", "Sit up a little higher"),
+        Prompt("down", "坐低一点", "Sit a little lower"),
+        Prompt("face_camera", "请正视镜头", "Look straight at the camera"),
+        Prompt("chin_up", "抬头", "Raise your chin"),
+        Prompt("chin_down", "低头", "Lower your chin"),
+        Prompt("head_straight", "请摆正头部", "Hold your head straight"),
+        Prompt("open_eyes", "请睁眼", "Please open your eyes"),
+        Prompt("close_mouth", "请闭嘴", "Please close your mouth"),
+        Prompt("background", "背景不够白", "Background is not white enough"),
+        Prompt("background_even", "背景有阴影或杂物", "Shadow or objects on the background"),
+        Prompt("light_even", "光线不均匀", "Light is uneven on the face"),
+        Prompt("exposure", "光线太暗或太亮", "Too dark or too bright"),
+        Prompt("hold_still", "请保持不动", "Hold still"),
+        Prompt("higher_resolution", "请用更高的分辨率", "Use a higher camera resolution"),
+        Prompt("show_shoulders", "请露出双肩", "Both shoulders must show"),
+        Prompt("ready", "很好，请保持", "Good, hold still"),
+    )
+}
 
 # The check lights, in display order: key, zh label, en label.
 LIGHTS: tuple[tuple[str, str, str], ...] = (
@@ -251,8 +254,12 @@ def build_guidance(
     """Everything the live view shows for one analysed frame.
 
     ``scene`` is the scene checks for this frame (objects with ``id`` and ``passed``);
-    ``directions`` the crop solver's operator directions when no compliant crop exists."""
+    ``directions`` the crop solver's operator directions when no compliant crop exists; its
+    ``left``/``right`` say where the head must move *in the picture*, so they are turned into
+    the applicant's own left/right here (picture-left is the applicant's right)."""
     checks = _checks_by_id(scene)
+    swap = {"left": "right", "right": "left"}
+    directions = tuple(swap.get(d, d) for d in directions)
     w_out, h_out = profile.width, profile.height
     s = mapping.scale
     fx = mapping.to_frame
@@ -277,8 +284,12 @@ def build_guidance(
     hx1, hy1 = fx(cx_out + 0.55 * fw_mid, top_out + 1.45 * fw_mid)
 
     face = analysis.face if analysis is not None else None
-    meas: dict[str, float | None] = {"face_width": None, "head_top": None, "eye_center_x": None,
-                                     "eye_line": None}
+    meas: dict[str, float | None] = {
+        "face_width": None,
+        "head_top": None,
+        "eye_center_x": None,
+        "eye_line": None,
+    }
     fw_ok = crown_ok = el_ok = ex_ok = False
     if face is not None:
         meas["face_width"] = face.face_width * s
@@ -338,12 +349,18 @@ def build_guidance(
                 failing.append(d)
         pose_ok = checks.get("head_pose")
         if pose_ok is None:
-            pose_ok = (abs(face.yaw) <= MAX_YAW_DEG and abs(face.pitch) <= MAX_PITCH_DEG
-                       and abs(face.roll) <= MAX_ROLL_DEG)
+            pose_ok = (
+                abs(face.yaw) <= MAX_YAW_DEG
+                and abs(face.pitch) <= MAX_PITCH_DEG
+                and abs(face.roll) <= MAX_ROLL_DEG
+            )
         if not pose_ok:
             # Say which way, from the biggest deviation relative to its tolerance.
-            dev = {"face_camera": abs(face.yaw) / MAX_YAW_DEG, "pitch": abs(face.pitch) / MAX_PITCH_DEG,
-                   "head_straight": abs(face.roll) / MAX_ROLL_DEG}
+            dev = {
+                "face_camera": abs(face.yaw) / MAX_YAW_DEG,
+                "pitch": abs(face.pitch) / MAX_PITCH_DEG,
+                "head_straight": abs(face.roll) / MAX_ROLL_DEG,
+            }
             worst = max(dev, key=lambda k: dev[k])
             if worst == "pitch":
                 failing.append("chin_down" if face.pitch > 0 else "chin_up")
@@ -363,7 +380,8 @@ def build_guidance(
             failing.append("face_camera")
     white = _whiteness(analysis)
     if checks.get("background_white") is False or (
-            "background_white" not in checks and white is not None and white < WHITE_MARK):
+        "background_white" not in checks and white is not None and white < WHITE_MARK
+    ):
         failing.append("background")
     if checks.get("background_uniform") is False or checks.get("border") is False:
         failing.append("background_even")

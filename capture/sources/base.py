@@ -109,7 +109,7 @@ def open_source(spec: str, resolution: str = "1280x720", *, fps: float = 30.0) -
         return FailingSource(after=int(spec[5:] or 0), size=size)
     for prefix in ("hot:", "watch:"):
         if spec.startswith(prefix):
-            return HotFolderSource(Path(spec[len(prefix):]))
+            return HotFolderSource(Path(spec[len(prefix) :]))
     if spec.startswith("folder:"):
         return ImageSource(Path(spec[7:]))
     path = Path(spec)

@@ -69,8 +69,14 @@ class DemoSource:
 
     ``realtime=False`` returns frames as fast as they are asked for (benchmarks, tests)."""
 
-    def __init__(self, size: tuple[int, int] = (1280, 720), fps: float = 30.0, *, realtime: bool = True,
-                 still: bool = False) -> None:
+    def __init__(
+        self,
+        size: tuple[int, int] = (1280, 720),
+        fps: float = 30.0,
+        *,
+        realtime: bool = True,
+        still: bool = False,
+    ) -> None:
         self.size = size
         self.fps = fps
         self.realtime = realtime
@@ -101,8 +107,14 @@ class DemoSource:
         tx = (w - pw * s) / 2 + k * SWAY_PX * math.sin(2 * math.pi * t / SWAY_PERIOD)
         ty = PORTRAIT_TOP * h + k * BOB_PX * math.sin(2 * math.pi * t / BOB_PERIOD)
         m = np.array([[s, 0.0, tx], [0.0, s, ty]], np.float32)
-        out: RGB = cv2.warpAffine(self._portrait, m, (w, h), flags=cv2.INTER_LINEAR,
-                                  borderMode=cv2.BORDER_CONSTANT, borderValue=(BACKDROP,) * 3)
+        out: RGB = cv2.warpAffine(
+            self._portrait,
+            m,
+            (w, h),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=(BACKDROP,) * 3,
+        )
         return out
 
     def read(self) -> Frame:

@@ -40,8 +40,14 @@ class DeviceSource:
     """OpenCV device ``index`` at the requested ``size`` (the driver may give another size; the
     frames carry their real size)."""
 
-    def __init__(self, index: int = 0, size: tuple[int, int] = (1280, 720), *, backend: int | None = None,
-                 prefer_msmf: bool = False) -> None:
+    def __init__(
+        self,
+        index: int = 0,
+        size: tuple[int, int] = (1280, 720),
+        *,
+        backend: int | None = None,
+        prefer_msmf: bool = False,
+    ) -> None:
         self.index = index
         self.size = size
         self.backend = backend_for_platform(prefer_msmf=prefer_msmf) if backend is None else backend
@@ -67,8 +73,13 @@ class DeviceSource:
             self.fps = float(fps)
         self._cap = cap
         self._count = 0
-        log.info("%s opened: %sx%s at %s fps", self.name, cap.get(cv2.CAP_PROP_FRAME_WIDTH),
-                 cap.get(cv2.CAP_PROP_FRAME_HEIGHT), self.fps)
+        log.info(
+            "%s opened: %sx%s at %s fps",
+            self.name,
+            cap.get(cv2.CAP_PROP_FRAME_WIDTH),
+            cap.get(cv2.CAP_PROP_FRAME_HEIGHT),
+            self.fps,
+        )
 
     def read(self) -> Frame:
         if self._cap is None:

@@ -111,8 +111,14 @@ class HotFolderSource:
     stays on screen as the live picture until the next one. Files present when the folder is
     opened are not re-processed. Between files ``read`` re-sends the last picture at ``fps``."""
 
-    def __init__(self, folder: Path, *, fps: float = 5.0, settle_s: float = 0.5,
-                 placeholder: tuple[int, int] = (1280, 720)) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        fps: float = 5.0,
+        settle_s: float = 0.5,
+        placeholder: tuple[int, int] = (1280, 720),
+    ) -> None:
         self.folder = Path(folder)
         self.name = f"hot folder {self.folder}"
         self.fps = fps
@@ -186,8 +192,14 @@ class FailingSource:
     """Gives ``after`` grey frames, then raises :class:`CameraError` like an unplugged camera.
     ``open`` fails too when ``fail_open`` is set. Used by the reconnect tests."""
 
-    def __init__(self, after: int = 0, size: tuple[int, int] = (640, 360), *, fail_open: bool = False,
-                 fps: float = 30.0) -> None:
+    def __init__(
+        self,
+        after: int = 0,
+        size: tuple[int, int] = (640, 360),
+        *,
+        fail_open: bool = False,
+        fps: float = 30.0,
+    ) -> None:
         self.after = after
         self.size = size
         self.fail_open = fail_open

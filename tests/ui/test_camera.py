@@ -132,8 +132,12 @@ def test_backend_by_platform() -> None:
     assert backend_for_platform("win32") == cv2.CAP_DSHOW
     assert backend_for_platform("win32", prefer_msmf=True) == cv2.CAP_MSMF
     assert backend_for_platform("linux") == cv2.CAP_V4L2
-    assert backend_for_platform(sys.platform) in (cv2.CAP_V4L2, cv2.CAP_DSHOW, cv2.CAP_AVFOUNDATION,
-                                                  cv2.CAP_ANY)
+    assert backend_for_platform(sys.platform) in (
+        cv2.CAP_V4L2,
+        cv2.CAP_DSHOW,
+        cv2.CAP_AVFOUNDATION,
+        cv2.CAP_ANY,
+    )
 
 
 def test_open_source_parses_the_setting(tmp_path: Path) -> None:

@@ -19,9 +19,17 @@ from capture.profiles import Profile, Range
 from capture.types import BackgroundStats, FaceAnalysis, FaceGeometry, Point
 
 PROFILE = Profile(
-    id="mohrss", title="t", width=358, height=441, dpi=350, face_width=Range(179, 255),
-    head_top=Range(7, 21), eye_center_x=Range(162, 196), eye_line=Range(207, None),
-    kb=Range(14, 40), file_name="{id_number}.jpg",
+    id="mohrss",
+    title="t",
+    width=358,
+    height=441,
+    dpi=350,
+    face_width=Range(179, 255),
+    head_top=Range(7, 21),
+    eye_center_x=Range(162, 196),
+    eye_line=Range(207, None),
+    kb=Range(14, 40),
+    file_name="{id_number}.jpg",
 )
 MAP = guide_mapping(1280, 720, PROFILE)  # crop 576 px high: scale 441/576
 
@@ -31,18 +39,31 @@ def out_to_frame(x: float, y: float) -> Point:
     return Point(fx, fy)
 
 
-def analysis(face_w_out: float = 217, eye_x_out: float = 179, eye_y_out: float = 200,
-             top_out: float = 14, **face_changes: float) -> FaceAnalysis:
+def analysis(
+    face_w_out: float = 217,
+    eye_x_out: float = 179,
+    eye_y_out: float = 200,
+    top_out: float = 14,
+    **face_changes: float,
+) -> FaceAnalysis:
     half = face_w_out / 2
     eye_mid = out_to_frame(eye_x_out, eye_y_out)
     d = 30 / MAP.scale
     geo = FaceGeometry(
-        eye_left=Point(eye_mid.x - d, eye_mid.y), eye_right=Point(eye_mid.x + d, eye_mid.y),
+        eye_left=Point(eye_mid.x - d, eye_mid.y),
+        eye_right=Point(eye_mid.x + d, eye_mid.y),
         cheek_left=out_to_frame(eye_x_out - half, eye_y_out + 30),
         cheek_right=out_to_frame(eye_x_out + half, eye_y_out + 30),
-        chin=out_to_frame(eye_x_out, eye_y_out + 150), forehead=out_to_frame(eye_x_out, top_out + 40),
-        head_top_y=out_to_frame(0, top_out).y, head_top_source="segmentation",
-        yaw=0.0, pitch=0.0, roll=0.0, eye_open_left=0.3, eye_open_right=0.3, mouth_open=0.01,
+        chin=out_to_frame(eye_x_out, eye_y_out + 150),
+        forehead=out_to_frame(eye_x_out, top_out + 40),
+        head_top_y=out_to_frame(0, top_out).y,
+        head_top_source="segmentation",
+        yaw=0.0,
+        pitch=0.0,
+        roll=0.0,
+        eye_open_left=0.3,
+        eye_open_right=0.3,
+        mouth_open=0.01,
         box=(0, 0, 1, 1),
     )
     geo = dataclasses.replace(geo, **face_changes)
@@ -100,8 +121,10 @@ def test_no_face_and_scene_checks() -> None:
     g = build_guidance(None, PROFILE, MAP)
     assert g.prompt.key == "no_face" and not g.all_green
     assert g.light("face").state == "red" and g.light("size").state == "grey"
-    scene = [SimpleNamespace(id="background_white", passed=False), SimpleNamespace(id="lighting_balance",
-                                                                                    passed=True)]
+    scene = [
+        SimpleNamespace(id="background_white", passed=False),
+        SimpleNamespace(id="lighting_balance", passed=True),
+    ]
     g = build_guidance(analysis(), PROFILE, MAP, scene)
     assert g.prompt.key == "background" and g.light("background").state == "red"
     assert g.light("light").state == "green"
@@ -112,6 +135,8 @@ def test_no_face_and_scene_checks() -> None:
 def test_plan_directions_and_mapping_adapter() -> None:
     g = build_guidance(analysis(), PROFILE, MAP, directions=("higher_resolution",))
     assert g.prompt.key == "higher_resolution"
+    # The solver's "left" is picture-left: the applicant moves to their right.
+    assert build_guidance(analysis(), PROFILE, MAP, directions=("left",)).prompt.key == "right"
     plan = SimpleNamespace(source_box=(100.0, 50.0, 458.0, 491.0))
     m = mapping_from_plan(plan, PROFILE)
     assert m is not None and m.scale == pytest.approx(1.0) and m.origin == (100.0, 50.0)

@@ -1,0 +1,95 @@
+"""Plugs the backends that exist into the window's dependencies: records, enrollment, printing,
+card, crop adjustment, settings. A backend that has not landed leaves its page or buttons
+unavailable with the reason (``deps.extra[...]_reason``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from ui.services import Feature, feature
+
+__all__ = ["attach_backends"]
+
+log = logging.getLogger("station.ui")
+
+
+def attach_backends(deps: Any, db_url: str) -> None:
+    extra = deps.extra
+    extra["db_url"] = db_url
+    extra["open_settings"] = lambda window: _open_settings(deps, window)
+    crop = feature("capture.crop", "render_crop", "crop adjustment")
+    extra["adjust_feature"] = crop
+    if crop.available:
+        from ui.adjust import plan_from_box, prepare_adjuster
+
+        extra["plan_from_box"] = plan_from_box
+        extra["prepare_adjuster"] = lambda page, outcome, result: prepare_adjuster(
+            page, outcome, result, deps.profile
+        )
+    records = feature("station.records.applicants", "enroll", "records")
+    if not records.available:
+        extra["enroll_reason"] = records.reason
+        extra["records_reason"] = records.reason
+        extra["retake_reason"] = records.reason
+        return
+    try:
+        from ui.records_adapter import attach_records
+    except ImportError as exc:
+        reason = f"records: {exc}"
+        extra["enroll_reason"] = extra["records_reason"] = extra["retake_reason"] = reason
+        return
+    attach_records(deps, db_url)
+
+
+def _open_settings(deps: Any, window: QWidget) -> None:
+    from capture.profiles import list_profiles
+    from ui.settings_dialog import SettingsDialog
+
+    printers: list[str] = []
+    try:
+        from PySide6.QtPrintSupport import QPrinterInfo
+
+        printers = [p.printerName() for p in QPrinterInfo.availablePrinters()]
+    except Exception as exc:
+        log.info("no printer list: %s", exc)
+    readers: list[str] = []
+    lister = deps.extra.get("list_readers")
+    if lister is not None:
+        try:
+            readers = list(lister())
+        except Exception as exc:
+            log.info("no reader list: %s", exc)
+    dlg = SettingsDialog(deps.settings, list_profiles(deps.data_dir / "profiles"), printers, readers, window)
+    if dlg.exec() and dlg.result_settings is not None:
+        new = dlg.result_settings
+        try:
+            new.save(deps.data_dir)
+        except Exception as exc:
+            window.show_error(window.tr("Settings not saved"), str(exc))  # type: ignore[attr-defined]
+            return
+        changed = [
+            f.name for f in dataclasses.fields(new) if getattr(new, f.name) != getattr(deps.settings, f.name)
+        ]
+        deps.settings = new
+        log.info("settings changed: %s", ", ".join(changed) or "nothing")
+        if "profile" in changed:
+            from capture.profiles import load_profile
+
+            deps.profile = load_profile(new.profile, user_dir=deps.data_dir / "profiles")
+            analyse = deps.live.analysis._analyse
+            if hasattr(analyse, "set_profile"):
+                analyse.set_profile(deps.profile)
+        deps.live.auto.frames = max(1, new.auto_capture_frames)
+        deps.live.auto.countdown_s = new.auto_capture_countdown_s
+        if {"camera", "camera_resolution"} & set(changed):
+            from capture.sources import open_source
+
+            deps.live.set_source_factory(lambda: open_source(new.camera, new.camera_resolution))
+            deps.live.start()
+
+
+_ = Feature  # re-exported type for callers that build extra features
