@@ -217,11 +217,11 @@ def application_pdf(form: ApplicationForm, fonts: FontSet | None = None) -> byte
             y,
             [
                 (22, "受理网点", True, ""),
-                (74, _station_text(form), False, "受理网点"),
+                (70, _station_text(form), False, "受理网点"),
                 (16, "经办人", True, ""),
                 (24, form.station.operator, False, "经办人"),
                 (18, "打印时间", True, ""),
-                (26, f"{s.when:%Y-%m-%d %H:%M}", False, ""),
+                (30, f"{s.when:%Y-%m-%d %H:%M}", False, ""),
             ],
             size=9.5,
         )

@@ -91,7 +91,10 @@ def _is_wide(ch: str) -> bool:
 
 def _tokens(text: str) -> list[str]:
     """Break opportunities: every wide (CJK) character alone, Latin words with their trailing
-    space, and after a middle dot (transliterated names: 阿卜杜热合曼·买买提艾力)."""
+    space; a transliterated name (阿卜杜热合曼·买买提艾力) breaks only after its middle dots."""
+    if "·" in text:
+        parts = text.split("·")
+        return [p + "·" for p in parts[:-1]] + [parts[-1]]
     out: list[str] = []
     cur = ""
     for ch in text:
@@ -102,7 +105,7 @@ def _tokens(text: str) -> list[str]:
             out.append(ch)
         else:
             cur += ch
-            if ch in " ·-/、，,":
+            if ch in " -/、，,":
                 out.append(cur)
                 cur = ""
     if cur:

@@ -203,9 +203,13 @@ def submit_pdf(path: Path, printer: str | None = None, *, title: str = "", copie
     name = printer or default_printer()
     if not name:
         raise PrinterUnavailable(
-            "no printer is chosen and the system has no default printer (use --printer NAME or the settings)"
+            "no printer is chosen and the system has no default printer (use --printer NAME or the "
+            f"settings); the form is kept in {path}"
         )
-    state = printer_state(name)
+    try:
+        state = printer_state(name)
+    except PrinterUnavailable as exc:
+        raise PrinterUnavailable(f"{exc}; the form is kept in {path}") from exc
     problem = state.problem()
     if problem:
         raise PrinterUnavailable(f"{problem}; the form is kept in {path}")

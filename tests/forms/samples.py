@@ -21,6 +21,19 @@ from station.forms.data import (
     UnitList,
     UnitListRow,
 )
+from station.records.codes import make_receipt_number, make_retrieval_code, mod11_2
+
+
+def id_number(birth: str = "19900307", seq: int = 123, area: str = "440507") -> str:
+    """A valid 18-digit number (GB 11643 check digit); an odd ``seq`` is a man."""
+    body = f"{area}{birth}{seq:03d}"
+    return body + mod11_2(body)
+
+
+ID_NUMBER = id_number()
+AGENT_ID = id_number("19650505", 1)
+RECEIPT = make_receipt_number("440501", date(2024, 5, 6), 17)
+CODE = make_retrieval_code("440501", 2024, 123)
 
 RARE_NAMES = ("吉𠮷", "王㵘", "李䶮", "张堃", "刘犇", "陈昇", "赵喆")
 LONG_NAME = "阿卜杜热合曼·买买提艾力·阿不都热西提"
@@ -57,14 +70,14 @@ def applicant(name: str = "张三", **changes: object) -> ApplicantData:
         ethnicity="01",
         nationality="CHN",
         document_type="01",
-        document_number="440507199003071234",
+        document_number=ID_NUMBER,
         issuing_authority="汕头市公安局龙湖分局",
         valid_from=date(2015, 3, 1),
         valid_until=None,
         mobile="13800138000",
         address="广东省汕头市龙湖区长平路88号3栋502房",
         occupation="1",
-        photo_receipt_number="4405012024050600017K",
+        photo_receipt_number=RECEIPT,
         card_type="urban",
         birth_date=date(1990, 3, 7),
     )
@@ -79,7 +92,7 @@ def application(
         extra = {
             "agent_name": "张堃",
             "agent_document_type": "01",
-            "agent_document_number": "440507196505050019",
+            "agent_document_number": AGENT_ID,
             "agent_phone": "13912345678",
         }
     a = applicant(
@@ -94,7 +107,7 @@ def application(
     )
     return ApplicationForm(
         applicant=a,
-        retrieval_code="R4405010000123",
+        retrieval_code=CODE,
         station=STATION,
         photo_jpeg=sample_jpeg() if photo else None,
         application_id="123",
@@ -104,7 +117,7 @@ def application(
 
 def confirmation(name: str = "王㵘") -> ConfirmationForm:
     items = (
-        ComparisonItem("公民身份号码", "440507199003071234", "440507199003071234", "√"),
+        ComparisonItem("公民身份号码", ID_NUMBER, ID_NUMBER, "√"),
         ComparisonItem("姓名", "王洪", name, "×"),
         ComparisonItem("性别", "男", "男", "√"),
         ComparisonItem("民族", "", "汉族", "无"),
@@ -113,12 +126,12 @@ def confirmation(name: str = "王㵘") -> ConfirmationForm:
     )
     return ConfirmationForm(
         name=name,
-        document_number="440507199003071234",
+        document_number=ID_NUMBER,
         items=items,
         has_id_card_photo=False,
         station=STATION,
         photo_jpeg=sample_jpeg(),
-        retrieval_code="R4405010000123",
+        retrieval_code=CODE,
         application_id="123",
         printed_at=WHEN,
     )
@@ -126,9 +139,9 @@ def confirmation(name: str = "王㵘") -> ConfirmationForm:
 
 def receipt(name: str = "李䶮") -> PhotoReceipt:
     return PhotoReceipt(
-        receipt_number="4405012024050600017K",
+        receipt_number=RECEIPT,
         name=name,
-        document_number="440507199003071234",
+        document_number=ID_NUMBER,
         taken_on=date(2024, 5, 6),
         station=STATION,
         photo_jpeg=sample_jpeg(),
@@ -140,14 +153,16 @@ def unit_people(n: int = 15) -> list[tuple[str, str]]:
     names = [*RARE_NAMES, LONG_NAME, "欧阳娜娜", "司马相如", "林一", "黄晓明", "周杰", "吴彦", "郑爽", "孙俪"]
     out = []
     for i in range(n):
-        out.append((names[i % len(names)], f"4405071990030{i % 10}{i:02d}{i % 10}"[:17] + "X"))
+        out.append((names[i % len(names)], id_number(f"1990{1 + i % 12:02d}{1 + i % 28:02d}", 2 * i + 1)))
     return out
 
 
 def unit_application(n: int = 15) -> UnitApplicationForm:
     rows = tuple(
         UnitApplicant(
-            applicant(name, document_number=num), retrieval_code=f"R44050100{i:05d}", application_id=str(i)
+            applicant(name, document_number=num),
+            retrieval_code=make_retrieval_code("440501", 2024, i),
+            application_id=str(i),
         )
         for i, (name, num) in enumerate(unit_people(n), start=1)
     )
@@ -160,8 +175,8 @@ def unit_list(n: int = 30) -> UnitList:
             name=name,
             sex="1" if i % 2 else "2",
             document_number=num,
-            retrieval_code=f"R44050100{i:05d}",
-            photo_receipt_number=f"44050120240506{i:05d}K",
+            retrieval_code=make_retrieval_code("440501", 2024, i),
+            photo_receipt_number=make_receipt_number("440501", date(2024, 5, 6), i),
             has_photo=i % 7 != 0,
             status="已采照片" if i % 7 else "已采集",
         )

@@ -21,8 +21,11 @@ pytestmark = pytest.mark.cups
 
 def _ink(pdf: Path) -> float:
     """Share of dark pixels on page 1 at 30 dpi."""
-    png = subprocess.run(["pdftoppm", "-r", "30", "-gray", "-f", "1", "-l", "1", "-png", str(pdf)],
-                         capture_output=True, check=True).stdout
+    png = subprocess.run(
+        ["pdftoppm", "-r", "30", "-gray", "-f", "1", "-l", "1", "-png", str(pdf)],
+        capture_output=True,
+        check=True,
+    ).stdout
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as im:
