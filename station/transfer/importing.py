@@ -1,0 +1,507 @@
+"""Imports: reference data (population records for the six-item comparison) and rejection
+lists (异常信息 returned by the card centre), from CSV or XLSX.
+
+Each file is imported in ONE transaction: either every accepted row is saved together with the
+audit event, or (on any database error, or in ``strict`` mode when a row is refused) nothing is.
+Rows that cannot be used are refused one by one, and the ``ImportReport`` says which row, which
+column and why; notes (warnings) say what was accepted but is worth a look.
+
+Columns are found by their header, in Chinese or English (``COLUMNS``); unknown columns are kept
+in the record's ``extra``. A file without a document-number column is refused as a whole.
+
+Rejections move the application they hit from ``submitted`` to ``rejected`` (through the records
+services, which audit the move), so the person appears in the kiosk's retake queue
+(``station.records.summaries.retake_queue``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from station.db.models import Applicant, Application, ReferenceRecord, Rejection
+from station.domain import mask_id
+from station.errors import InputError
+from station.records import audit
+from station.records.applications import set_status
+from station.transfer.tables import Table, read_table
+from station.validation import codes
+from station.validation.idnumber import (
+    IdNumberError,
+    parse_foreign_permanent,
+    parse_resident_id,
+    upgrade_15_to_18,
+)
+
+__all__ = [
+    "COLUMNS",
+    "ImportReport",
+    "RowIssue",
+    "import_file",
+    "import_reference",
+    "import_rejections",
+]
+
+Kind = Literal["reference", "rejections"]
+
+# Canonical column -> accepted headers (compared without blanks, case-insensitively).
+COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "document_number": (
+        "document_number",
+        "id_number",
+        "证件号码",
+        "公民身份号码",
+        "公民身份证号码",
+        "身份证号码",
+        "身份证号",
+        "社会保障号码",
+        "社会保障号",
+        "证件号",
+    ),
+    "name": ("name", "姓名"),
+    "sex": ("sex", "性别"),
+    "ethnicity": ("ethnicity", "民族"),
+    "birth_date": ("birth_date", "出生日期", "出生年月日"),
+    "has_photo": ("has_photo", "照片", "有无照片", "二代证照片", "有二代证照片", "有无二代证照片"),
+    "reason": ("reason", "异常原因", "异常信息", "原因", "退回原因", "异常描述", "备注"),
+    "kind": ("kind", "异常类型", "类型", "异常类别"),
+    "retrieval_code": ("retrieval_code", "检索码"),
+}
+_REQUIRED: Mapping[str, tuple[str, ...]] = {
+    "reference": ("document_number",),
+    "rejections": ("document_number", "reason"),
+}
+_YES = {"有", "是", "y", "yes", "1", "true", "√"}
+_NO = {"无", "否", "没有", "n", "no", "0", "false", "×"}
+_PHOTO_WORDS = ("照片", "相片", "photo", "像")
+_DATA_WORDS = ("数据", "信息", "姓名", "性别", "民族", "出生", "证件", "号码", "data")
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    row: int  # row number in the file (1-based, header included), 0 = the whole file
+    column: str  # canonical column name, "" for the whole row
+    message: str  # one line; document numbers masked
+    document_number: str = ""  # masked
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", {self.column}" if self.column else "")
+        who = f" ({self.document_number})" if self.document_number else ""
+        return f"{where}{who}: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "document_number": self.document_number,
+        }
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    kind: Kind
+    source: str  # file name
+    rows: int  # data rows read
+    imported: int  # rows saved
+    refused: tuple[RowIssue, ...]
+    notes: tuple[RowIssue, ...] = ()
+    committed: bool = True  # False: strict mode refused the file, nothing was saved
+    rejected_applications: tuple[int, ...] = field(default=())  # moved to "rejected"
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+    def summary(self) -> str:
+        s = f"{self.source}: {self.rows} rows, {self.imported} imported, {len(self.refused)} refused"
+        if self.rejected_applications:
+            s += f", {len(self.rejected_applications)} applications returned for retake"
+        if not self.committed:
+            s += " (nothing saved: strict mode)"
+        return s
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "source": self.source,
+            "rows": self.rows,
+            "imported": self.imported,
+            "committed": self.committed,
+            "refused": [i.to_json() for i in self.refused],
+            "notes": [i.to_json() for i in self.notes],
+            "rejected_applications": list(self.rejected_applications),
+        }
+
+
+class _Refuse(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+# ----------------------------------------------------------------------------------- columns
+def _key(header: str) -> str:
+    return re.sub(r"[\s_*＊]", "", header).casefold()
+
+
+def _map_columns(table: Table, kind: Kind, source: str) -> dict[str, int]:
+    aliases = {_key(a): canon for canon, names in COLUMNS.items() for a in names}
+    found: dict[str, int] = {}
+    for i, h in enumerate(table.headers):
+        canon = aliases.get(_key(h))
+        if canon and canon not in found:
+            found[canon] = i
+    missing = [c for c in _REQUIRED[kind] if c not in found]
+    if missing:
+        names = " / ".join(COLUMNS[missing[0]][:4])
+        raise InputError(f"{source}: no {missing[0]} column (expected a header such as {names})")
+    return found
+
+
+def _cell(cells: tuple[Any, ...], index: int | None) -> Any:
+    if index is None or index >= len(cells):
+        return None
+    return cells[index]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+# ------------------------------------------------------------------------------------ values
+def _document_number(value: Any) -> tuple[str, list[str]]:
+    """(normalised number, notes) or _Refuse."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        digits = str(int(value)) if float(value).is_integer() else str(value)
+        if len(digits) > 15:
+            raise _Refuse(
+                "document_number",
+                "stored as a number in the spreadsheet, so its last digits are lost:"
+                " format the column as text",
+            )
+        value = digits
+    n = "".join(_text(value).split()).upper()
+    if not n:
+        raise _Refuse("document_number", "no document number")
+    notes: list[str] = []
+    if len(n) == 15 and n.isdigit():
+        try:
+            n18 = upgrade_15_to_18(n)
+        except IdNumberError as exc:
+            raise _Refuse("document_number", str(exc)) from None
+        notes.append("15-digit number converted to 18 digits")
+        n = n18
+    if len(n) == 18:
+        try:
+            (parse_foreign_permanent if n.startswith("9") else parse_resident_id)(n)
+        except IdNumberError as exc:
+            raise _Refuse("document_number", str(exc)) from None
+    elif not re.fullmatch(r"[A-Z0-9\-]{5,30}", n):
+        raise _Refuse("document_number", "not a document number")
+    return n, notes
+
+
+def _sex(value: Any) -> str:
+    v = _text(value)
+    if not v:
+        return ""
+    v = {"男": "1", "女": "2", "男性": "1", "女性": "2", "未说明": "9", "未知": "0"}.get(v, v)
+    if v not in codes.sexes():
+        raise _Refuse("sex", f"unknown sex {_text(value)!r}")
+    return v
+
+
+def _ethnicity(value: Any) -> str:
+    v = _text(value)
+    if not v:
+        return ""
+    table = codes.ethnicities()
+    if v.isdigit() and len(v) == 1:
+        v = "0" + v
+    if v in table:
+        return v
+    for code, name in table.items():
+        if v in (name, name.removesuffix("族")):
+            return code
+    raise _Refuse("ethnicity", f"unknown ethnicity {v!r}")
+
+
+def _date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    v = _text(value)
+    m = re.fullmatch(r"(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?", v)
+    if not m:
+        raise _Refuse("birth_date", f"not a date: {v!r} (use YYYY-MM-DD)")
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise _Refuse("birth_date", f"not a date: {v!r}") from None
+
+
+def _yes_no(value: Any) -> bool | None:
+    v = _text(value).casefold()
+    if not v:
+        return None
+    if v in _YES:
+        return True
+    if v in _NO:
+        return False
+    raise _Refuse("has_photo", f"expected 有/无 (yes/no), got {_text(value)!r}")
+
+
+def _rejection_kind(kind_value: Any, reason: str) -> str:
+    text = (_text(kind_value) + " " + reason).casefold()
+    if any(w in text for w in _PHOTO_WORDS):
+        return "photo"
+    if any(w in text for w in _DATA_WORDS):
+        return "data"
+    return "other"
+
+
+# ------------------------------------------------------------------------------------ import
+def import_file(
+    session: Session, path: Path, kind: Kind, *, operator: str, strict: bool = False
+) -> ImportReport:
+    """Import one file into ``session``'s transaction (the caller's ``Database.session()``
+    commits it, or rolls it back on error). In ``strict`` mode a refused row refuses the file:
+    the report says so and the caller must roll back (``committed`` is False)."""
+    table = read_table(path)
+    source = path.name
+    columns = _map_columns(table, kind, source)
+    if kind == "reference":
+        report = _import_reference(session, table, columns, source)
+    else:
+        report = _import_rejections(session, table, columns, source, operator)
+    if strict and report.refused:
+        return ImportReport(kind, source, report.rows, 0, report.refused, report.notes, False, ())
+    audit.record(
+        session,
+        f"import.{kind}",
+        operator=operator,
+        entity="import",
+        entity_id=source[:40],
+        detail=report.summary(),
+    )
+    return report
+
+
+def import_reference(db: Any, path: Path, *, operator: str, strict: bool = False) -> ImportReport:
+    """Import reference data from ``path`` into ``db`` (a ``station.db.Database``) in one
+    transaction."""
+    return _run(db, path, "reference", operator=operator, strict=strict)
+
+
+def import_rejections(db: Any, path: Path, *, operator: str, strict: bool = False) -> ImportReport:
+    """Import a rejection list from ``path`` into ``db`` in one transaction."""
+    return _run(db, path, "rejections", operator=operator, strict=strict)
+
+
+class _StrictRollback(Exception):
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("strict import refused")
+        self.report = report
+
+
+def _run(db: Any, path: Path, kind: Kind, *, operator: str, strict: bool) -> ImportReport:
+    try:
+        with db.session() as s:
+            report = import_file(s, path, kind, operator=operator, strict=strict)
+            if not report.committed:
+                raise _StrictRollback(report)
+            return report
+    except _StrictRollback as exc:
+        return exc.report
+
+
+def _import_reference(session: Session, table: Table, columns: dict[str, int], source: str) -> ImportReport:
+    refused: list[RowIssue] = []
+    notes: list[RowIssue] = []
+    seen: dict[str, int] = {}
+    records: list[ReferenceRecord] = []
+    for row_no, cells in table.rows:
+        raw_number = _cell(cells, columns["document_number"])
+        try:
+            number, row_notes = _document_number(raw_number)
+            if number in seen:
+                raise _Refuse("document_number", f"the same number as row {seen[number]}")
+            name = _text(_cell(cells, columns.get("name")))
+            sex = _sex(_cell(cells, columns.get("sex")))
+            ethnicity = _ethnicity(_cell(cells, columns.get("ethnicity")))
+            birth = _date(_cell(cells, columns.get("birth_date")))
+            has_photo = _yes_no(_cell(cells, columns.get("has_photo")))
+            if name and any(c in name for c in "\t\r\n"):
+                raise _Refuse("name", "tabs or line breaks in the name")
+        except _Refuse as exc:
+            refused.append(RowIssue(row_no, exc.column, str(exc), _masked(raw_number)))
+            continue
+        seen[number] = row_no
+        notes += [RowIssue(row_no, "document_number", n, mask_id(number)) for n in row_notes]
+        records.append(
+            ReferenceRecord(
+                document_number=number,
+                name=name,
+                sex=sex,
+                ethnicity=ethnicity,
+                birth_date=birth,
+                has_photo=has_photo,
+                source=source,
+                row_number=row_no,
+                extra=_extra(table, cells, columns),
+            )
+        )
+    if records:
+        # Reference data is a snapshot: the newest import replaces what was known of a person.
+        numbers = [r.document_number for r in records]
+        for i in range(0, len(numbers), 500):
+            session.execute(
+                delete(ReferenceRecord).where(ReferenceRecord.document_number.in_(numbers[i : i + 500]))
+            )
+        session.add_all(records)
+        session.flush()
+    return ImportReport("reference", source, len(table.rows), len(records), tuple(refused), tuple(notes))
+
+
+def _import_rejections(
+    session: Session, table: Table, columns: dict[str, int], source: str, operator: str
+) -> ImportReport:
+    refused: list[RowIssue] = []
+    notes: list[RowIssue] = []
+    moved: list[int] = []
+    seen: dict[tuple[str, str], int] = {}
+    imported = 0
+    for row_no, cells in table.rows:
+        raw_number = _cell(cells, columns["document_number"])
+        try:
+            number, row_notes = _document_number(raw_number)
+            reason = _text(_cell(cells, columns["reason"]))
+            if not reason:
+                raise _Refuse("reason", "no reason given")
+            if (number, reason) in seen:
+                raise _Refuse("", f"the same rejection as row {seen[(number, reason)]}")
+            name = _text(_cell(cells, columns.get("name")))
+            code = _text(_cell(cells, columns.get("retrieval_code"))).upper()
+            app = _find_application(session, number, code)
+            if app is not None:
+                dup = session.execute(
+                    select(Rejection.id).where(
+                        Rejection.application_id == app.id,
+                        Rejection.reason == reason,
+                        Rejection.resolved_at.is_(None),
+                    )
+                ).first()
+                if dup is not None:
+                    raise _Refuse("", "already imported (an unresolved rejection with this reason exists)")
+        except _Refuse as exc:
+            refused.append(RowIssue(row_no, exc.column, str(exc), _masked(raw_number)))
+            continue
+        seen[(number, reason)] = row_no
+        masked = mask_id(number)
+        notes += [RowIssue(row_no, "document_number", n, masked) for n in row_notes]
+        applicant_id = app.applicant_id if app is not None else _applicant_id(session, number)
+        if app is None:
+            notes.append(
+                RowIssue(
+                    row_no, "", "no application on file for this number: kept for the retake queue", masked
+                )
+            )
+        elif app.status == "submitted":
+            set_status(
+                session, app.id, "rejected", operator=operator, reason=f"{source} row {row_no}: {reason}"
+            )
+            moved.append(app.id)
+        elif app.status == "rejected":
+            notes.append(RowIssue(row_no, "", "the application was already returned", masked))
+        else:
+            notes.append(
+                RowIssue(
+                    row_no,
+                    "",
+                    f"the application is {app.status}, not submitted: status left as it is",
+                    masked,
+                )
+            )
+        session.add(
+            Rejection(
+                document_number=number,
+                name=name or (_applicant_name(session, applicant_id) if applicant_id else ""),
+                kind=_rejection_kind(_cell(cells, columns.get("kind")), reason),
+                reason=reason,
+                applicant_id=applicant_id,
+                application_id=app.id if app is not None else None,
+                source=source,
+                row_number=row_no,
+                extra=_extra(table, cells, columns),
+            )
+        )
+        imported += 1
+    session.flush()
+    return ImportReport(
+        "rejections", source, len(table.rows), imported, tuple(refused), tuple(notes), True, tuple(moved)
+    )
+
+
+def _find_application(session: Session, number: str, retrieval_code: str) -> Application | None:
+    if retrieval_code:
+        app = session.execute(
+            select(Application).where(Application.retrieval_code == retrieval_code)
+        ).scalar()
+        if app is not None:
+            owner = session.get(Applicant, app.applicant_id)
+            if owner is None or owner.document_number != number:
+                raise _Refuse("retrieval_code", "the retrieval code belongs to another person")
+            return app
+    row = session.execute(
+        select(Application)
+        .join(Applicant, Applicant.id == Application.applicant_id)
+        .where(Applicant.document_number == number)
+        .order_by(Application.active.desc(), Application.id.desc())
+        .limit(1)
+    ).scalar()
+    return row
+
+
+def _applicant_id(session: Session, number: str) -> int | None:
+    return session.execute(select(Applicant.id).where(Applicant.document_number == number)).scalar()
+
+
+def _applicant_name(session: Session, applicant_id: int) -> str:
+    return session.execute(select(Applicant.name).where(Applicant.id == applicant_id)).scalar() or ""
+
+
+def _extra(table: Table, cells: tuple[Any, ...], columns: dict[str, int]) -> dict[str, Any]:
+    used = set(columns.values())
+    out: dict[str, Any] = {}
+    for i, h in enumerate(table.headers):
+        if i in used or not h or i >= len(cells) or cells[i] in (None, ""):
+            continue
+        v = cells[i]
+        out[h] = (
+            v.isoformat()
+            if isinstance(v, (date, datetime))
+            else v
+            if isinstance(v, (int, float, bool))
+            else _text(v)
+        )
+    return out
+
+
+def _masked(value: Any) -> str:
+    t = "".join(_text(value).split())
+    return mask_id(t) if t else ""
