@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         profile = load_profile()
 
     sync = os.environ.get("STATION_SYNC_ANALYSIS") == "1"
-    pipeline = LivePipeline(profile)
+    pipeline = LivePipeline(profile, scene_async=not sync)
     analysis = AnalysisWorker(pipeline, synchronous=sync)
     auto = AutoCapture(settings.auto_capture_frames, settings.auto_capture_countdown_s)
     res = settings.camera_resolution

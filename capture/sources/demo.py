@@ -1,7 +1,8 @@
 """The demo camera: a package-shipped portrait on a white backdrop, moving slightly, at 30 fps.
 
 The portrait is matplotlib's ``mpl-data/sample_data/grace_hopper.jpg`` (US Navy photo, public
-domain; matplotlib is a runtime dependency). On ``open`` the person is cut out once with
+domain; matplotlib is a runtime dependency), retouched as described at ``_grade``. On ``open`` the
+person is cut out once with
 mediapipe's SelfieSegmentation (the model ships inside the wheel) and laid on a white 1280x720
 backdrop, scaled so that the head fits a profile crop comfortably. Each frame then moves it a
 little (a slow sway, a bob and a slight scale change) with one affine warp. The motion depends on
@@ -47,6 +48,34 @@ def demo_portrait_path() -> Path:
     return path
 
 
+# Two changes make the 1944 studio portrait behave like an applicant in front of a white wall:
+# - her white-topped naval cap would melt into the white backdrop (segmentation then loses the
+#   top of the head and the crop cuts it), so everything above source row HAIR_ROW is painted as
+#   short dark hair (with a little texture);
+# - the print is warm and saturated (skin chroma ~39, clipped highlights ~5%), which the
+#   exposure and colour-cast checks rightly reject, so chroma and lightness are scaled down.
+# With these, make_photo on demo frames gives compliant photos (tests/ui/test_camera.py).
+HAIR_ROW = 148
+HAIR_RGB = (58, 48, 42)
+GRADE_CHROMA = 0.65
+GRADE_LIGHTNESS = 0.85
+
+
+def _grade(rgb: RGB) -> RGB:
+    h, w = rgb.shape[:2]
+    out = rgb.astype(np.float32)
+    rng = np.random.default_rng(7)
+    noise = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 1.2) * 14
+    rows = np.arange(h, dtype=np.float32)[:, None, None]
+    t = np.clip((HAIR_ROW - rows) / 8, 0, 1)
+    out = out * (1 - t) + (np.array(HAIR_RGB, np.float32) + noise[..., None]) * t
+    lab = cv2.cvtColor(np.clip(out, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab[..., 1:] = 128 + (lab[..., 1:] - 128) * GRADE_CHROMA
+    lab[..., 0] *= GRADE_LIGHTNESS
+    graded: RGB = cv2.cvtColor(np.clip(lab, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB)
+    return graded
+
+
 def _cut_out(rgb: RGB) -> RGB:
     """The portrait composited on the white backdrop (person kept, background replaced)."""
     try:
@@ -90,7 +119,7 @@ class DemoSource:
         if self._portrait is None:
             from capture.sources.files import load_rgb
 
-            self._portrait = _cut_out(load_rgb(demo_portrait_path()))
+            self._portrait = _cut_out(_grade(load_rgb(demo_portrait_path())))
             log.info("demo camera ready: %dx%d at %s fps", *self.size, self.fps)
         self._count = 0
         self._t0 = time.monotonic()

@@ -150,3 +150,16 @@ def test_open_source_parses_the_setting(tmp_path: Path) -> None:
         parse_resolution("big")
     with pytest.raises(CameraError, match="unknown camera"):
         open_source("/no/such/thing")
+
+
+@pytest.mark.slow
+def test_demo_frames_make_compliant_photos(demo: DemoSource) -> None:
+    """The demo exists to show green lights: its frames must go through the real pipeline."""
+    from capture.pipeline import make_photo
+    from capture.profiles import load_profile
+
+    profile = load_profile()
+    results = [make_photo(demo.render(i), profile) for i in (0, 45)]
+    assert all(r.compliant for r in results), [
+        [(c.id, c.value) for c in r.report.failing("error")] for r in results
+    ]
