@@ -23,6 +23,7 @@ __all__ = [
     "WHITE_TOP_L",
     "background_stats",
     "clothing_stats",
+    "skin_lab",
     "stats_scale",
     "to_lab",
 ]
@@ -48,16 +49,30 @@ BG_ERODE_PX = 2
 # Zones for the gradient figure: a 3x3 grid; a zone counts when this share of it is background.
 ZONE_MIN_SHARE = 0.15
 ZONE_MIN_PIXELS = 40
+# Zone value: this percentile of L* (not the median): dark hair strands covering part of a zone
+# do not lower it, a shadow or a light fall-off over the zone does.
+ZONE_PERCENTILE = 75
+# Background within this many face widths of the person's outline may hold loose hair strands
+# (london-001: curls up to 0.3 face widths out); spread and texture leave it out.
+HAIR_HALO = 0.3
 # Near-head band for shadows: background within this many face widths of the person's outline,
 # above the chin; "far" background is beyond twice that.
 SHADOW_BAND_FACE = 0.15
 # Clothing: person pixels this many face heights (forehead landmark to chin) below the chin, so the
 # neck is left out.
-CLOTHING_BELOW_CHIN = 0.35
+CLOTHING_BELOW_CHIN = 0.2
 # A clothing pixel is "white-ish" above this L* (the London set's white T-shirts measure L* 80-95
 # under the same light as their light-grey backdrops, L* 80-86; dark tops measure < 50).
 WHITE_TOP_L = 72.0
-CLOTHING_MIN_PIXELS = 150
+WHITE_TOP_CHROMA = 15.0  # ... and under this C*ab (a pastel top still differs from white)
+CLOTHING_MIN_PIXELS = 40
+MASK_CLOTHING = 0.5
+# Pixels within this CIE76 distance of the cheek skin colour are skin (neck, chest), not clothing.
+# Skin within one face varies by 5-15 (shading, redness); clothing rarely comes within 20.
+SKIN_DELTA_E = 18.0
+# Cheek patches (FaceMesh indices) that give the subject's skin colour.
+SKIN_PATCH_L = (117, 118, 101, 36, 205, 187, 123, 116)
+SKIN_PATCH_R = (346, 347, 330, 266, 425, 411, 352, 345)
 
 
 def to_lab(rgb: U8Array) -> FloatArray:
@@ -110,11 +125,20 @@ def background_stats(
     lightness = _median(lv)
     a_med, b_med = _median(av), _median(bv)
     chroma = float(math.hypot(a_med, b_med))
-    p5, p95 = np.percentile(lv, (5, 95))
+
+    # Loose hair strands reach past the segmented outline; spread and texture are measured on the
+    # background away from the person (beyond HAIR_HALO face widths), where they mean objects.
+    dist = cv2.distanceTransform((person < 0.5).astype(np.uint8), cv2.DIST_L2, 3)
+    halo = HAIR_HALO * (face_width if face_width else STATS_FACE_WIDTH)
+    far_sel = sel & (dist > halo)
+    if int(far_sel.sum()) < ZONE_MIN_PIXELS:
+        far_sel = sel
+    fv = lum[far_sel]
+    p5, p95 = np.percentile(fv, (5, 95))
 
     # Texture: fine detail (wallpaper, fabric, objects' edges) as the median |Laplacian| of L*.
     lap = np.abs(cv2.Laplacian(lum, cv2.CV_32F, ksize=3))
-    texture = _median(lap[sel])
+    texture = _median(lap[far_sel])
 
     # Gradient: spread of zone medians over a 3x3 grid.
     zones: list[float] = []
@@ -125,14 +149,14 @@ def background_stats(
             zsel = sel[ys[i] : ys[i + 1], xs[j] : xs[j + 1]]
             cnt = int(zsel.sum())
             if cnt >= ZONE_MIN_PIXELS and cnt >= ZONE_MIN_SHARE * zsel.size:
-                zones.append(_median(lum[ys[i] : ys[i + 1], xs[j] : xs[j + 1]][zsel]))
+                zv = lum[ys[i] : ys[i + 1], xs[j] : xs[j + 1]][zsel]
+                zones.append(float(np.percentile(zv, ZONE_PERCENTILE)))
     gradient = (max(zones) - min(zones)) if len(zones) >= 2 else 0.0
 
     # Shadow: how much darker the background next to the head is than the far background.
     shadow = 0.0
     if face_width and face_center_x is not None:
         band = max(3.0, SHADOW_BAND_FACE * face_width)
-        dist = cv2.distanceTransform((person < 0.5).astype(np.uint8), cv2.DIST_L2, 3)
         rows = np.arange(h)[:, None]
         above = rows <= (chin_y if chin_y is not None else h)
         near = sel & (dist <= band) & above
@@ -160,6 +184,20 @@ def background_stats(
     )
 
 
+def skin_lab(lab: FloatArray, points: FloatArray) -> tuple[float, float, float] | None:
+    """Median L*a*b* of both cheek patches (landmarks in stats px)."""
+    h, w = lab.shape[:2]
+    m = np.zeros((h, w), np.uint8)
+    for idx in (SKIN_PATCH_L, SKIN_PATCH_R):
+        pts = cv2.convexHull(points[list(idx), :2].astype(np.float32))
+        cv2.fillPoly(m, [np.round(pts).astype(np.int32).reshape(-1, 1, 2)], 1)
+    sel = m.astype(bool)
+    if int(sel.sum()) < 6:
+        return None
+    v = lab[sel]
+    return float(np.median(v[:, 0])), float(np.median(v[:, 1])), float(np.median(v[:, 2]))
+
+
 def clothing_stats(
     lab: FloatArray,
     person: FloatArray,
@@ -167,18 +205,27 @@ def clothing_stats(
     chin_y: float,
     face_height: float,
     background: BackgroundStats | None,
+    skin: tuple[float, float, float] | None = None,
 ) -> ClothingStats | None:
-    """Clothing figures at the stats scale: person pixels below the neck. None when the photo
-    shows too little of it (no shoulders)."""
+    """Clothing figures at the stats scale: person pixels below the neck that are not skin
+    coloured. None when the photo shows too little of it (no shoulders, or only bare skin)."""
     h, _w = person.shape
     y0 = round(chin_y + CLOTHING_BELOW_CHIN * face_height)
     if y0 >= h - 2:
         return None
-    sel = person[y0:, :] >= 0.5
+    sel = person[y0:, :] >= MASK_CLOTHING
+    region = lab[y0:, :]
+    if skin is not None:
+        d = np.sqrt(
+            (region[..., 0] - skin[0]) ** 2
+            + (region[..., 1] - skin[1]) ** 2
+            + (region[..., 2] - skin[2]) ** 2
+        )
+        sel &= d > SKIN_DELTA_E
     n = int(sel.sum())
     if n < CLOTHING_MIN_PIXELS:
         return None
-    region = lab[y0:, :][sel]
+    region = region[sel]
     lv, av, bv = region[:, 0], region[:, 1], region[:, 2]
     lm, am, bm = _median(lv), _median(av), _median(bv)
     chroma = float(math.hypot(am, bm))
@@ -187,5 +234,5 @@ def clothing_stats(
         delta_e = float(math.sqrt((lm - background.lightness) ** 2 + (am - ba) ** 2 + (bm - bb) ** 2))
     else:
         delta_e = math.nan
-    light = float(np.mean(lv > WHITE_TOP_L))
+    light = float(np.mean((lv > WHITE_TOP_L) & (np.hypot(av, bv) < WHITE_TOP_CHROMA)))
     return ClothingStats(lightness=lm, chroma=chroma, delta_e=delta_e, light_fraction=light, pixels=n)

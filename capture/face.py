@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from capture import landmarks as L  # noqa: N812
-from capture.background import background_stats, clothing_stats, stats_scale, to_lab
+from capture.background import background_stats, clothing_stats, skin_lab, stats_scale, to_lab
 from capture.errors import AnalysisError
 from capture.types import FaceAnalysis, FaceGeometry, Point, Shoulders
 
@@ -197,7 +197,11 @@ class FaceAnalyzer:
         )
         clothing = None
         if chin_y_s is not None and face_h_s is not None:
-            clothing = clothing_stats(lab, mask_small, chin_y=chin_y_s, face_height=face_h_s, background=bg)
+            assert main is not None
+            pts = main[:, :2] * np.array([sw / w, sh / h], np.float32)
+            clothing = clothing_stats(
+                lab, mask_small, chin_y=chin_y_s, face_height=face_h_s, background=bg, skin=skin_lab(lab, pts)
+            )
 
         shoulders = self._shoulders(rgb, w, h) if self._pose is not None else None
         return FaceAnalysis(

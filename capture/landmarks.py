@@ -56,8 +56,42 @@ MOUTH_INNER_CORNERS = (78, 308)
 MOUTH_OUTER_CORNERS = (61, 291)
 LIPS_OUTER = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
 FACE_OVAL = (
-    10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
-    152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+    10,
+    338,
+    297,
+    332,
+    284,
+    251,
+    389,
+    356,
+    454,
+    323,
+    361,
+    288,
+    397,
+    365,
+    379,
+    378,
+    400,
+    377,
+    152,
+    148,
+    176,
+    149,
+    150,
+    136,
+    172,
+    58,
+    132,
+    93,
+    234,
+    127,
+    162,
+    21,
+    54,
+    103,
+    67,
+    109,
 )
 
 
@@ -127,3 +161,29 @@ def head_angles(p: FloatArray) -> tuple[float, float, float]:
     el, er = p[IRIS_L], p[IRIS_R]
     roll = math.degrees(math.atan2(float(er[1] - el[1]), float(er[0] - el[0])))
     return yaw, pitch, roll
+
+
+def _face_axes(p: FloatArray) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Unit vectors along the eye line (x) and perpendicular to it, downwards (y)."""
+    v = (p[IRIS_R, :2] - p[IRIS_L, :2]).astype(np.float64)
+    n = float(np.hypot(v[0], v[1])) or 1.0
+    u = v / n
+    return u, np.array([-u[1], u[0]])
+
+
+def smile_lift(p: FloatArray) -> float:
+    """How far the mouth corners sit above the lower-lip centre, relative to the nose-chin height.
+
+    Measured along the face's vertical (perpendicular to the eye line), so roll does not change
+    it: (y(lip centre 14) - y(mean corner 61/291)) / (y(chin 152) - y(nose tip 1)). Corners pulled
+    up and back by a smile raise it, also with the lips closed."""
+    _u, n = _face_axes(p)
+
+    def y(i: int) -> float:
+        return float(p[i, :2].astype(np.float64) @ n)
+
+    corners = (y(MOUTH_OUTER_CORNERS[0]) + y(MOUTH_OUTER_CORNERS[1])) / 2
+    span = y(CHIN) - y(NOSE_TIP)
+    if span <= 0:
+        return 0.0
+    return (y(14) - corners) / span
