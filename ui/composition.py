@@ -23,6 +23,7 @@ def attach_backends(deps: Any, db_url: str) -> None:
     extra["open_settings"] = lambda window: _open_settings(deps, window)
     crop = feature("capture.crop", "render_crop", "crop adjustment")
     extra["adjust_feature"] = crop
+    extra["device_status"] = _device_status
     if crop.available:
         from ui.adjust import plan_from_box, prepare_adjuster
 
@@ -43,6 +44,35 @@ def attach_backends(deps: Any, db_url: str) -> None:
         extra["enroll_reason"] = extra["records_reason"] = extra["retake_reason"] = reason
         return
     attach_records(deps, db_url)
+
+
+def _device_status(deps: Any) -> dict[str, tuple[str, str]]:
+    """Printer and reader states for the status bar (run in a job: lpstat and PC/SC are slow)."""
+    out: dict[str, tuple[str, str]] = {}
+    name = deps.settings.printer
+    try:
+        from station.printing import default_printer, printer_state
+
+        name = name or default_printer() or ""
+        if not name:
+            out["printer"] = ("warn", "no printer")
+        else:
+            state = printer_state(name)
+            problem = state.problem()
+            out["printer"] = ("error", f"{name}: {problem}") if problem else ("ok", name)
+    except Exception as exc:
+        out["printer"] = ("error", f"printer: {str(exc)[:60]}")
+    card = feature("station.card", None, "reader")
+    lister = deps.extra.get("list_readers")
+    if not card.available or lister is None:
+        out["reader"] = ("off", "reader: unavailable")
+    else:
+        try:
+            readers = list(lister())
+            out["reader"] = ("ok", readers[0]) if readers else ("warn", "no reader")
+        except Exception as exc:
+            out["reader"] = ("error", f"reader: {str(exc)[:60]}")
+    return out
 
 
 def _open_settings(deps: Any, window: QWidget) -> None:

@@ -122,6 +122,11 @@ class MainWindow(QMainWindow):
         self._status_timer.setInterval(1000)
         self._status_timer.timeout.connect(self._on_status_timer_timeout)
         self._status_timer.start()
+        self._device_timer = QTimer(self)
+        self._device_timer.setInterval(15000)
+        self._device_timer.timeout.connect(self._on_device_timer_timeout)
+        self._device_timer.start()
+        QTimer.singleShot(300, self._on_device_timer_timeout)
 
     # -- pages that depend on other work ---------------------------------------------------
     def _build_enroll_page(self) -> QWidget:
@@ -281,6 +286,18 @@ class MainWindow(QMainWindow):
         if cam is not None and cam.isRunning() and self.deps.live.latest is not None:
             ms = self.deps.live.latest.elapsed_ms
             self.status.set_item("camera", "ok", f"{cam.source_name} · {ms:.0f} ms")
+
+    @Slot()
+    def _on_device_timer_timeout(self) -> None:
+        probe = self.deps.extra.get("device_status")
+        if probe is None or self.deps.jobs.busy:
+            return
+        deps = self.deps
+        self.deps.jobs.run("device status", lambda: probe(deps), self._on_device_status, lambda e: None)
+
+    def _on_device_status(self, states: dict[str, tuple[str, str]]) -> None:
+        for key, (state, text) in states.items():
+            self.status.set_item(key, state, text)
 
     # -- shutter -> review -------------------------------------------------------------------
     @Slot()

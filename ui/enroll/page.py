@@ -1,0 +1,465 @@
+"""The enrollment page: find or create the applicant, save, attach the accepted photo, the six
+item comparison, the three forms (preview, print, or PDF) and the card.
+
+Every service call goes through the window's job runner (one session per action, off the GUI
+thread); the results are plain dataclasses. The record being edited is autosaved as a draft and
+offered back on the next start."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.enroll.applicant_form import ApplicantForm
+from ui.enroll.card_panel import CardPanel
+
+__all__ = ["EnrollPage"]
+
+log = logging.getLogger("station.ui")
+
+MARK_COLOURS = {"√": "#2e7d32", "×": "#c62828", "无": "#757575"}
+
+
+class EnrollPage(QWidget):
+    """No signals of its own; it talks to the window through ``deps`` and its job runner."""
+
+    def __init__(self, window: Any, deps: Any) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.deps = deps
+        self.records = deps.records
+        self.applicant_id: int | None = None
+        self.application_id: int | None = None
+        self.retrieval_code = ""
+        self.attached_sha: str | None = None
+        self.last_print: dict[str, Any] = {}
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("enroll_search")
+        self.search.setPlaceholderText(self.tr("Document number or name"))
+        self.find = QPushButton(self.tr("Find"), self)
+        self.new = QPushButton(self.tr("New applicant (Ctrl+N)"), self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Find applicant:"), self))
+        top.addWidget(self.search, 1)
+        top.addWidget(self.find)
+        top.addWidget(self.new)
+
+        self.form = ApplicantForm(self)
+
+        self.photo = QLabel(self)
+        self.photo.setFixedSize(179, 221)
+        self.photo.setStyleSheet("border:1px solid #999;background:#fafafa;")
+        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.photo_state = QLabel(self)
+        self.photo_state.setWordWrap(True)
+        self.to_capture = QPushButton(self.tr("Take the photo (Ctrl+1)"), self)
+        photo_box = QGroupBox(self.tr("Photo"), self)
+        pl = QHBoxLayout(photo_box)
+        pl.addWidget(self.photo)
+        side = QVBoxLayout()
+        side.addWidget(self.photo_state)
+        side.addWidget(self.to_capture)
+        side.addStretch(1)
+        pl.addLayout(side)
+
+        self.save = QPushButton(self.tr("Save enrollment (Ctrl+S)"), self)
+        self.save.setObjectName("enroll_save")
+        self.save.setMinimumHeight(52)
+        self.save.setStyleSheet(
+            "QPushButton{background:#1e88e5;color:white;font-size:18px;font-weight:bold;"
+            "border-radius:8px;} QPushButton:disabled{background:#9e9e9e;}"
+        )
+        self.app_label = QLabel(self.tr("No application yet."), self)
+        self.app_label.setWordWrap(True)
+
+        self.compare = QTableWidget(0, 4, self)
+        self.compare.setHorizontalHeaderLabels(
+            [self.tr("Item"), self.tr("Reference"), self.tr("Collected"), self.tr("Mark")]
+        )
+        self.compare.verticalHeader().setVisible(False)
+        self.compare.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.compare.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.compare.setMaximumHeight(220)
+        cmp_box = QGroupBox(self.tr("Six-item comparison"), self)
+        QVBoxLayout(cmp_box).addWidget(self.compare)
+
+        self.print_buttons: dict[str, QPushButton] = {}
+        print_box = QGroupBox(self.tr("Print (preview first)"), self)
+        prow = QHBoxLayout(print_box)
+        for kind, text in (
+            ("application", self.tr("Application form")),
+            ("confirmation", self.tr("Confirmation form")),
+            ("receipt", self.tr("Photo receipt")),
+        ):
+            b = QPushButton(text, self)
+            b.setObjectName(f"print_{kind}")
+            self.print_buttons[kind] = b
+            prow.addWidget(b)
+        self.print_state = QLabel(self)
+        self.print_state.setWordWrap(True)
+
+        self.card = CardPanel(self, deps)
+
+        right = QVBoxLayout()
+        right.addWidget(photo_box)
+        right.addWidget(self.save)
+        right.addWidget(self.app_label)
+        right.addWidget(cmp_box)
+        right.addWidget(print_box)
+        right.addWidget(self.print_state)
+        right.addWidget(self.card)
+        right.addStretch(1)
+        body = QHBoxLayout()
+        body.addWidget(self.form, 3)
+        body.addLayout(right, 2)
+        outer = QVBoxLayout(self)
+        outer.addLayout(top)
+        outer.addLayout(body, 1)
+
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(500)
+        self._make_actions()
+        self._connect_signals()
+        self._refresh_buttons()
+        deps.extra["save_draft"] = self.save_draft
+        deps.extra.setdefault("test_hooks", {}).update(
+            {
+                "fill": self._hook_fill,
+                "save": self._hook_save,
+                "print": self._hook_print,
+            }
+        )
+        deps.extra["test_state"] = self._hook_state
+        QTimer.singleShot(0, self._restore_draft)
+
+    def _make_actions(self) -> None:
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for text, key, slot in (
+            (self.tr("Save enrollment"), "Ctrl+S", self._on_save_clicked),
+            (self.tr("New applicant"), "Ctrl+N", self._on_new_clicked),
+            (self.tr("Find applicant"), "Ctrl+F", self.search.setFocus),
+            (self.tr("Print application form"), "Ctrl+P", lambda: self._on_print_clicked("application")),
+        ):
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(key))
+            act.setShortcutContext(ctx)
+            act.triggered.connect(slot)
+            self.addAction(act)
+
+    def _connect_signals(self) -> None:
+        self.find.clicked.connect(self._on_find_clicked)
+        self.search.returnPressed.connect(self._on_find_clicked)
+        self.new.clicked.connect(self._on_new_clicked)
+        self.save.clicked.connect(self._on_save_clicked)
+        self.to_capture.clicked.connect(lambda: self.window_.tabs.setCurrentIndex(0))
+        self.form.changed.connect(self._draft_timer.start)
+        self.form.validity_changed.connect(self._on_form_validity_changed)
+        self._draft_timer.timeout.connect(self.save_draft)
+        for kind, b in self.print_buttons.items():
+            b.clicked.connect(lambda _=False, k=kind: self._on_print_clicked(k))
+        self.window_.photo_accepted.connect(self._on_window_photo_accepted)
+
+    # -- state -------------------------------------------------------------------------------
+    def _refresh_buttons(self) -> None:
+        self.save.setEnabled(self.form.valid)
+        has_app = self.application_id is not None
+        for b in self.print_buttons.values():
+            b.setEnabled(has_app)
+            b.setToolTip("" if has_app else self.tr("Save the enrollment first."))
+        self.card.set_application(self.application_id)
+        photo = self.window_.accepted_photo
+        if photo is not None:
+            pix = QPixmap()
+            pix.loadFromData(photo.jpeg, "JPEG")
+            self.photo.setPixmap(
+                pix.scaled(
+                    179, 221, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
+            )
+            attached = self.attached_sha == _sha(photo.jpeg)
+            self.photo_state.setText(
+                self.tr("Accepted photo attached.")
+                if attached
+                else self.tr("Accepted photo: it is attached when you save.")
+            )
+        else:
+            self.photo.setText(self.tr("No photo"))
+            self.photo_state.setText(self.tr("No accepted photo yet."))
+
+    @Slot(bool)
+    def _on_form_validity_changed(self, _ok: bool) -> None:
+        self._refresh_buttons()
+
+    @Slot(object)
+    def _on_window_photo_accepted(self, _outcome: Any) -> None:
+        self._refresh_buttons()
+        if self.application_id is not None:
+            self._attach_photo()
+
+    # -- draft -------------------------------------------------------------------------------
+    def save_draft(self) -> None:
+        values = self.form.values()
+        if not any(
+            v
+            for k, v in values.items()
+            if k not in ("document_type", "nationality", "ethnicity", "card_type", "sex", "occupation")
+        ):
+            return
+        self.deps.drafts.save(
+            {"form": values, "applicant_id": self.applicant_id, "application_id": self.application_id}
+        )
+
+    def _restore_draft(self) -> None:
+        draft = self.deps.drafts.load()
+        if not draft or not isinstance(draft.get("form"), dict):
+            return
+        self.form.set_values(draft["form"])
+        self.applicant_id = draft.get("applicant_id")
+        self.application_id = draft.get("application_id")
+        self._refresh_buttons()
+        self.window_.status.showMessage(self.tr("An unsaved draft was restored."), 8000)
+        log.info("restored the enrollment draft")
+
+    # -- find / new / save -------------------------------------------------------------------
+    @Slot()
+    def _on_find_clicked(self) -> None:
+        text = self.search.text().strip()
+        if not text:
+            return
+        self.deps.jobs.run("find applicant", lambda: self.records.find_by_number(text), self._on_found)
+
+    def _on_found(self, found: Any) -> None:
+        if found is None:
+            self.window_.status.showMessage(
+                self.tr("No applicant with this number: fill in a new one."), 5000
+            )
+            self.form.clear()
+            self.form.set_values({"document_number": self.search.text().strip()})
+            self.applicant_id = self.application_id = None
+        else:
+            rec, apps = found
+            self.form.set_applicant(rec.data)
+            self.applicant_id = rec.id
+            active = [a for a in apps if a.active]
+            self.application_id = active[-1].id if active else None
+            self.retrieval_code = active[-1].retrieval_code if active else ""
+            self._show_application(active[-1] if active else None)
+            if self.application_id is not None:
+                self._load_comparison()
+        self._refresh_buttons()
+
+    def load_applicant(self, applicant_id: int, application_id: int | None) -> None:
+        """Open a record from the browser or the retake queue."""
+
+        def fetch() -> Any:
+            if application_id is not None:
+                app, rec = self.records.application(application_id)
+                return rec, (app,)
+            return None
+
+        self.deps.jobs.run("open record", fetch, lambda f: f and self._on_found(f))
+
+    @Slot()
+    def _on_new_clicked(self) -> None:
+        self.form.clear()
+        self.applicant_id = self.application_id = None
+        self.retrieval_code = ""
+        self.attached_sha = None
+        self.compare.setRowCount(0)
+        self.app_label.setText(self.tr("No application yet."))
+        self.deps.drafts.clear()
+        self._refresh_buttons()
+
+    @Slot()
+    def _on_save_clicked(self) -> None:
+        if not self.form.valid:
+            return
+        try:
+            data = self.form.applicant_data()
+        except Exception as exc:
+            self.window_.show_error(self.tr("Cannot save"), str(exc))
+            return
+        photo = self.window_.accepted_photo
+        aid = self.applicant_id
+        records = self.records
+
+        def work() -> Any:
+            applicant_id, application_id, code, warnings = records.enroll(data, aid)
+            info = None
+            if photo is not None:
+                info = records.attach_photo(application_id, photo)
+            cmp = records.comparison(application_id)
+            app, _ = records.application(application_id)
+            return applicant_id, application_id, code, warnings, info, cmp, app
+
+        self.save.setEnabled(False)
+        self.deps.jobs.run("save enrollment", work, self._on_saved, self._on_save_failed)
+
+    def _on_saved(self, result: Any) -> None:
+        applicant_id, application_id, code, warnings, info, cmp, app = result
+        self.applicant_id, self.application_id, self.retrieval_code = applicant_id, application_id, code
+        if info is not None and info.accepted and self.window_.accepted_photo is not None:
+            self.attached_sha = _sha(self.window_.accepted_photo.jpeg)
+        self._show_application(app)
+        self._show_comparison(cmp)
+        self.deps.drafts.clear()
+        self._refresh_buttons()
+        msg = self.tr("Saved. Retrieval code %1.").replace("%1", code)
+        if warnings:
+            msg += " " + "; ".join(w.message for w in warnings)
+        self.window_.status.showMessage(msg, 8000)
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self._refresh_buttons()
+        self.window_.show_error(self.tr("Not saved"), str(exc))
+
+    def _attach_photo(self) -> None:
+        photo, app_id, records = self.window_.accepted_photo, self.application_id, self.records
+        if photo is None or app_id is None:
+            return
+        self.deps.jobs.run(
+            "attach photo",
+            lambda: (
+                records.attach_photo(app_id, photo),
+                records.comparison(app_id),
+                records.application(app_id)[0],
+            ),
+            self._on_photo_attached,
+            lambda e: self.window_.show_error(self.tr("Photo not attached"), str(e)),
+        )
+
+    def _on_photo_attached(self, result: Any) -> None:
+        info, cmp, app = result
+        if info.accepted and self.window_.accepted_photo is not None:
+            self.attached_sha = _sha(self.window_.accepted_photo.jpeg)
+        self._show_comparison(cmp)
+        self._show_application(app)
+        self._refresh_buttons()
+
+    def _load_comparison(self) -> None:
+        app_id = self.application_id
+        if app_id is None:
+            return
+        self.deps.jobs.run("comparison", lambda: self.records.comparison(app_id), self._show_comparison)
+
+    def _show_application(self, app: Any) -> None:
+        if app is None:
+            self.app_label.setText(self.tr("No active application."))
+            return
+        self.app_label.setText(
+            self.tr("Application %1 · retrieval code %2 · status %3")
+            .replace("%1", str(app.id))
+            .replace("%2", app.retrieval_code)
+            .replace("%3", app.status)
+        )
+
+    def _show_comparison(self, cmp: Any) -> None:
+        self.compare.setRowCount(len(cmp.items))
+        for row, item in enumerate(cmp.items):
+            for col, text in enumerate((item.label, item.reference or "—", item.collected or "—", item.mark)):
+                cell = QTableWidgetItem(text)
+                if col == 3:
+                    cell.setForeground(Qt.GlobalColor.black)
+                    cell.setText(f"{item.mark}")
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    from PySide6.QtGui import QColor
+
+                    cell.setForeground(QColor(MARK_COLOURS.get(item.mark, "#000")))
+                self.compare.setItem(row, col, cell)
+
+    # -- printing ----------------------------------------------------------------------------
+    def _on_print_clicked(self, kind: str, to_file: Path | None = None) -> None:
+        app_id = self.application_id
+        if app_id is None:
+            return
+        self.print_state.setText(self.tr("Preparing the form…"))
+        self.deps.jobs.run(
+            f"print {kind}",
+            lambda: self.records.build_form(kind, app_id),
+            lambda res: self._on_form_built(res, to_file),
+            lambda e: self._on_print_failed(str(e)),
+        )
+
+    def _on_form_built(self, res: Any, to_file: Path | None) -> None:
+        from ui.printing import PrintJob, make_printer, preview_dialog
+
+        self.last_print = {"kind": res.kind, "pdf": str(res.pdf), "state": "built"}
+        if to_file is not None:
+            job = PrintJob(res.pdf, output_file=to_file, title=res.title)
+            job.signals.finished.connect(lambda pages: self._on_print_finished(pages, str(to_file)))
+            job.signals.failed.connect(self._on_print_failed)
+            QThreadPool.globalInstance().start(job)
+            return
+        try:
+            printer = make_printer(self.deps.settings.printer)
+        except Exception as exc:
+            self._on_print_failed(
+                f"{exc}. " + self.tr("The form is saved as %1.").replace("%1", str(res.pdf))
+            )
+            return
+        dlg = preview_dialog(res.pdf, printer, self)
+        if dlg.exec():
+            self._on_print_finished(0, printer.printerName())
+        else:
+            self.print_state.setText(
+                self.tr("Not printed. The form is saved as %1.").replace("%1", str(res.pdf))
+            )
+
+    def _on_print_finished(self, pages: int, where: str) -> None:
+        self.last_print.update({"state": "printed", "pages": pages, "where": where})
+        self.print_state.setText(self.tr("Printed to %1.").replace("%1", where))
+
+    def _on_print_failed(self, message: str) -> None:
+        self.last_print.update({"state": "failed", "error": message})
+        self.print_state.setText("")
+        self.window_.show_error(self.tr("Printing failed"), message)
+
+    # -- test hooks (ui/testhook.py) ---------------------------------------------------------
+    def _hook_fill(self, **values: Any) -> bool:
+        self.window_.tabs.setCurrentWidget(self)
+        self.form.set_values(values)
+        return self.form.valid
+
+    def _hook_save(self) -> bool:
+        self._on_save_clicked()
+        return True
+
+    def _hook_print(self, kind: str, to_file: str) -> bool:
+        self._on_print_clicked(kind, Path(to_file))
+        return True
+
+    def _hook_state(self) -> dict[str, Any]:
+        return {
+            "applicant_id": self.applicant_id,
+            "application_id": self.application_id,
+            "retrieval_code": self.retrieval_code,
+            "photo_attached": self.attached_sha is not None,
+            "form_valid": self.form.valid,
+            "form_issues": [f"{i.field}: {i.message}" for i in self.form.issues if i.level == "error"],
+            "last_print": self.last_print,
+            "card": self.card.state(),
+        }
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,248 @@
+"""The window's door to the records, forms and printing services of ``station``. Plain Python
+(no Qt): every method opens ONE session for one user action, calls a service and returns its
+plain dataclasses. The window calls these from the job runner, never on the GUI thread.
+
+Also :func:`attach_records`, which plugs the enrollment, records and retake pages into the
+window's dependencies when the records backend is present."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from station.config import Settings
+from station.domain import ApplicantData
+
+__all__ = ["FormResult", "RecordsAdapter", "attach_records"]
+
+log = logging.getLogger("station.ui")
+
+FORM_KINDS = ("application", "confirmation", "receipt")
+
+
+@dataclass(frozen=True)
+class FormResult:
+    kind: str
+    pdf: Path
+    title: str
+
+
+class RecordsAdapter:
+    def __init__(self, db_url: str, data_dir: Path, settings: Settings, operator: str) -> None:
+        self.db_url = db_url
+        self.data_dir = data_dir
+        self.settings = settings
+        self.operator = operator
+        self._db: Any = None
+        self._lock = threading.Lock()
+
+    # -- database ----------------------------------------------------------------------------
+    @property
+    def db(self) -> Any:
+        with self._lock:
+            if self._db is None:
+                from station.db import open_database
+
+                self._db = open_database(self.db_url, data_dir=self.data_dir)
+            return self._db
+
+    def describe(self) -> str:
+        return "PostgreSQL" if self.db_url.startswith("postgres") else "SQLite"
+
+    def ping(self) -> str:
+        with self.db.session(readonly=True) as s:
+            from sqlalchemy import text
+
+            s.execute(text("select 1"))
+        return self.describe()
+
+    # -- operators ---------------------------------------------------------------------------
+    def has_operators(self) -> bool:
+        from station.records import operators
+
+        with self.db.session(readonly=True) as s:
+            return bool(operators.list_operators(s))
+
+    def login(self, username: str, password: str) -> tuple[bool, Any, str]:
+        from station.records import operators
+
+        with self.db.session() as s:  # the failure counter is saved either way
+            outcome = operators.login(s, username, password)
+        if outcome.ok:
+            self.operator = outcome.operator.username
+        return outcome.ok, outcome.operator, outcome.message
+
+    # -- applicants --------------------------------------------------------------------------
+    def find_by_number(self, number: str) -> Any:
+        from station.records import applicants, applications
+
+        with self.db.session(readonly=True) as s:
+            rec = applicants.find_by_document_number(s, number)
+            if rec is None:
+                return None
+            return rec, applications.applications_of(s, rec.id)
+
+    def search(self, text: str, *, status: str | None = None, page: int = 1) -> Any:
+        from station.records import applicants
+
+        with self.db.session(readonly=True) as s:
+            if text.strip():
+                items = applicants.search(s, text, limit=50)
+                if status:
+                    items = tuple(i for i in items if i.status == status)
+                return items, len(items)
+            pg = applicants.list_page(s, page, 50, status=status or None)
+            return pg.items, pg.total
+
+    def enroll(self, data: ApplicantData, applicant_id: int | None = None) -> Any:
+        """Save the person; a new application when they have none active. Returns
+        (applicant_id, application_id, retrieval_code, warnings)."""
+        from station.records import applicants, applications
+
+        with self.db.session() as s:
+            if applicant_id is not None:
+                active = [a for a in applications.applications_of(s, applicant_id) if a.active]
+                if active:
+                    applicants.update_applicant(s, applicant_id, data, operator=self.operator)
+                    return applicant_id, active[-1].id, active[-1].retrieval_code, ()
+            res = applicants.enroll(s, data, operator=self.operator, station_code=self.settings.station_code)
+            return res.applicant_id, res.application_id, res.retrieval_code, res.warnings
+
+    def application(self, application_id: int) -> Any:
+        from station.records import applicants, applications
+
+        with self.db.session(readonly=True) as s:
+            app = applications.get_application(s, application_id)
+            return app, applicants.get_applicant(s, app.applicant_id)
+
+    def attach_photo(self, application_id: int, outcome: Any) -> Any:
+        from station.records import photos
+
+        with self.db.session() as s:
+            return photos.attach_photo(
+                s,
+                application_id,
+                outcome.jpeg,
+                outcome.report,
+                operator=self.operator,
+                source=outcome.source,
+                profile=outcome.report.profile,
+                keep_originals_days=self.settings.keep_originals_days,
+            )
+
+    def has_photo(self, application_id: int) -> bool:
+        from station.records import photos
+
+        with self.db.session(readonly=True) as s:
+            return photos.accepted_photo(s, application_id) is not None
+
+    def comparison(self, application_id: int) -> Any:
+        from station.compare import compare
+        from station.forms import collect
+        from station.records import applicants, applications, photos
+
+        with self.db.session(readonly=True) as s:
+            app = applications.get_application(s, application_id)
+            person = applicants.get_applicant(s, app.applicant_id)
+            ref = collect.reference_for(s, person.data.document_number)
+            has = photos.accepted_photo(s, application_id) is not None
+            return compare(person.data, ref, has_photo=has)
+
+    def retake_queue(self) -> Any:
+        from station.records import summaries
+
+        with self.db.session(readonly=True) as s:
+            return summaries.retake_queue(s)
+
+    # -- forms -------------------------------------------------------------------------------
+    def station_info(self) -> Any:
+        from station.forms.data import StationInfo
+
+        return StationInfo(
+            code=self.settings.station_code, name=self.settings.station_name, operator=self.operator
+        )
+
+    def build_form(self, kind: str, application_id: int, layout: str = "card") -> FormResult:
+        """Make one form's PDF and save it in ``<data>/forms`` (kept for retry)."""
+        from station.forms import application_pdf, collect, confirmation_pdf, receipt_pdf, save_pdf
+        from station.forms.output import forms_dir, safe_name
+
+        station = self.station_info()
+        if kind == "receipt":
+            with self.db.session() as s:  # may issue the receipt number
+                receipt = collect.photo_receipt(s, application_id, station)
+            pdf, stem, title = (
+                receipt_pdf(receipt, layout),
+                f"receipt-{application_id}-{receipt.receipt_number}",
+                "数字相片采集回执",
+            )
+        else:
+            with self.db.session(readonly=True) as s:
+                if kind == "application":
+                    form = collect.application_form(s, application_id, station)
+                    pdf, stem = application_pdf(form), f"application-{application_id}-{form.retrieval_code}"
+                    title = "社会保障卡申领登记表"
+                else:
+                    conf = collect.confirmation_form(s, application_id, station)
+                    pdf, stem, title = (
+                        confirmation_pdf(conf),
+                        f"confirmation-{application_id}",
+                        "社会保障个人信息确认表",
+                    )
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = save_pdf(pdf, forms_dir(self.data_dir) / f"{safe_name(stem)}-{stamp}.pdf")
+        return FormResult(kind, path, title)
+
+
+def attach_records(deps: Any, db_url: str) -> None:
+    """Plug the records-backed pages into the window (called by ui.composition)."""
+    adapter = RecordsAdapter(db_url, deps.data_dir, deps.settings, deps.operator)
+    deps.records = adapter
+    from ui.enroll import EnrollPage
+    from ui.records_browser import RecordsBrowser
+    from ui.retake_queue import RetakeQueuePage
+
+    extra = deps.extra
+    extra["enroll_page"] = lambda window: EnrollPage(window, deps)
+    extra["records_page"] = lambda window: RecordsBrowser(window, deps)
+    extra["retake_page"] = lambda window: RetakeQueuePage(window, deps)
+    extra["after_show"] = lambda window: _after_show(window, deps, adapter)
+
+
+def _after_show(window: Any, deps: Any, adapter: RecordsAdapter) -> None:
+    """Open the database off the GUI thread, then ask for a login when operators exist."""
+    window.status.set_item("database", "warn", window.tr("database: opening"))
+
+    def opened(result: tuple[str, bool]) -> None:
+        kind, has_ops = result
+        window.status.set_item("database", "ok", kind)
+        if has_ops:
+            _login(window, deps, adapter)
+
+    def failed(exc: BaseException) -> None:
+        window.status.set_item("database", "error", window.tr("database error"))
+        window.show_error(window.tr("The database cannot be opened"), str(exc))
+
+    deps.jobs.run("open database", lambda: (adapter.ping(), adapter.has_operators()), opened, failed)
+
+
+def _login(window: Any, deps: Any, adapter: RecordsAdapter) -> None:
+    from ui.login import LoginDialog
+
+    def authenticate(user: str, password: str) -> tuple[bool, Any, str]:
+        try:
+            return adapter.login(user, password)
+        except Exception as exc:
+            return False, None, str(exc)
+
+    dlg = LoginDialog(authenticate, window)
+    if dlg.exec() and dlg.operator is not None:
+        op = dlg.operator
+        deps.operator, deps.role = op.username, op.role
+        window.status.set_item("operator", "ok", f"{op.display_name or op.username} ({op.role})")
+    else:
+        window.close()
