@@ -7,11 +7,15 @@ person mask of ``FaceAnalysis.person_mask`` (SelfieSegmentation), cut like the p
 1. The mask is snapped to the picture's own edges with a guided filter (the photo is the guide),
    so the alpha follows hair outlines instead of the segmentation's blurry 256 x 256 edge.
 2. Hair is kept: segmentation gives fine hair middling scores, so the alpha ramp starts low
-   (``KEEP_FROM``) and is fully opaque well below 1 (``OPAQUE_AT``).
+   (``KEEP_FROM``) and is fully opaque well below 1 (``OPAQUE_AT``). In the uncertain band
+   around the person, a pixel whose colour differs from the background's (CIE76 colour
+   difference from the median background colour, ``KEY_FROM``..``KEY_FULL``) is kept as well:
+   loose strands are darker or more colourful than a studio wall.
 3. The edge is feathered (Gaussian, ``FEATHER_PX``) so there is no cut-out line.
 
-Known limits: hair strands against a background of the same lightness keep a little of the old
-background colour; a chair back or a second person that segmentation counts as "person" stays.
+Known limits: hair of the wall's own colour (grey hair on a grey wall) is partly whitened; a
+shadow on the wall right next to the head may be kept as a faint halo; a chair back or a second
+person that segmentation counts as "person" stays.
 """
 
 from __future__ import annotations
@@ -20,13 +24,29 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FEATHER_PX", "KEEP_FROM", "OPAQUE_AT", "WHITE", "person_alpha", "whiten_background"]
+__all__ = [
+    "FEATHER_PX",
+    "KEEP_FROM",
+    "KEY_FROM",
+    "KEY_FULL",
+    "OPAQUE_AT",
+    "WHITE",
+    "person_alpha",
+    "whiten_background",
+]
 
 WHITE = (255, 255, 255)
 # Alpha ramp on the (guided) person mask: below KEEP_FROM is background, above OPAQUE_AT person.
 # Chosen on the London set (grey backdrop): hair fringes score 0.2-0.6; the backdrop < 0.1.
 KEEP_FROM = 0.12
 OPAQUE_AT = 0.55
+# The colour key in the uncertain band (mask above BAND_FROM): colour difference to the
+# background, in CIE76 Delta E. Below KEY_FROM is wall (JPEG noise and gentle shading stay
+# under ~6 on the London backdrops); above KEY_FULL is person.
+BAND_FROM = 0.03
+KEY_FROM = 8.0
+KEY_FULL = 22.0
+MIN_BACKGROUND = 0.02  # fraction of background pixels needed to estimate its colour
 FEATHER_PX = 1.2  # Gaussian sigma of the edge, output px (358 x 441)
 GUIDE_RADIUS = 6  # guided filter window radius, output px
 GUIDE_EPS = 1e-3  # guided filter regularisation (on 0..1 intensities)
@@ -44,8 +64,21 @@ def person_alpha(rgb: npt.NDArray[np.uint8], mask: npt.NDArray[np.float32]) -> n
     # Never let the guided filter drop what segmentation was sure about.
     refined = np.maximum(refined, np.where(m > OPAQUE_AT, m, 0.0))
     alpha = np.clip((refined - KEEP_FROM) / (OPAQUE_AT - KEEP_FROM), 0.0, 1.0)
+    alpha = np.maximum(alpha, _colour_key(guide, m))
     alpha = cv2.GaussianBlur(alpha, (0, 0), FEATHER_PX)
     return np.asarray(alpha, dtype=np.float32)
+
+
+def _colour_key(rgb01: npt.NDArray[np.float32], m: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """How unlike the background each pixel of the uncertain band is (0..1); 0 elsewhere."""
+    bg = m < BAND_FROM
+    if bg.mean() < MIN_BACKGROUND:
+        return np.zeros_like(m)
+    lab = cv2.cvtColor(rgb01, cv2.COLOR_RGB2Lab)
+    ref = np.median(lab[bg], axis=0)
+    de = np.sqrt(((lab - ref) ** 2).sum(axis=-1))
+    key = np.clip((de - KEY_FROM) / (KEY_FULL - KEY_FROM), 0.0, 1.0)
+    return np.where(m >= BAND_FROM, key, 0.0).astype(np.float32)
 
 
 def whiten_background(

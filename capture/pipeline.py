@@ -1,0 +1,292 @@
+"""The one photo pipeline. Every path that makes or judges a photo comes through here: the
+command line, folder import, the studio hot folder and the window's shutter, so they all give the
+same answer (design/architecture.md, "Data flowing through it").
+
+    make_photo(src, profile)  decode -> analyse -> crop plan -> render 358x441 -> [whiten]
+                              -> encode into the KB window -> checks on the final file
+    check_file(path, profile) decode (to refuse unusable input) -> checks on the file as it is
+
+A photo already at the profile's size is not re-cropped: its pixels are used as they are, and
+its own bytes are kept when the file already meets the file rules (JPEG, RGB, dpi, KB window).
+
+Large JPEGs are decoded with Pillow's draft mode at the smallest 1/2, 1/4 or 1/8 scale that keeps
+at least ``ANALYSIS_MIN_SIDE`` pixels on the short side; when the crop then needs more pixels than
+the draft has (a small face), the file is decoded again at the scale the crop needs and analysed
+there, so the output is never enlarged from a draft and the hair is measured on enough pixels.
+The enlargement limit of the crop applies to the file's own pixels, not to the draft's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from capture.crop import CropPlan, plan_crop, render_crop, render_mask
+from capture.encode import encode_jpeg
+from capture.errors import ImageInputError
+from capture.imageio import Decoded, load_image
+from capture.profiles import Profile, kb_window_bytes
+from capture.report import ComplianceReport
+from capture.types import FaceAnalysis
+from capture.whiten import whiten_background
+
+if TYPE_CHECKING:
+    from capture.face import FaceAnalyzer
+
+__all__ = ["ANALYSIS_MIN_SIDE", "MadePhoto", "check_bytes", "check_file", "make_photo"]
+
+# Short side the draft decode keeps for analysis and rendering. The crop window of a compliant
+# photo is at least 441 source px high when it is not enlarged, and FaceMesh and segmentation
+# measure a face well from ~200 px wide; 720 px (a 720p frame) leaves room for both.
+ANALYSIS_MIN_SIDE = 720
+# Faces analysed below this size cannot be measured (FaceAnalyzer's own limit is 16 px).
+MIN_IMAGE_SIDE = 16
+# Segmentation sees the whole image at 256 x 256 px, so the top of the hair of a face narrower
+# than this fraction of the image's long side is measured too low (a 428 px face in a 4000 px
+# frame lost ~60 px of afro; the London photos, at ~0.33, measure within 3 px). Such a face is
+# measured again on a square of NEIGHBOURHOOD_FACES face widths around it.
+REFINE_FACE_FRACTION = 0.2
+# A draft decode is used for the render when the crop enlarges it by at most this much (Pillow's
+# DCT-domain reduction is sharp; 10% more is below what the sharpness check can see), otherwise
+# the file is decoded finer.
+DRAFT_MAX_ENLARGE = 1.1
+NEIGHBOURHOOD_FACES = 4.5
+
+Source = npt.NDArray[np.uint8] | Path | str | bytes
+
+
+@dataclass(frozen=True)
+class MadePhoto:
+    """The result of ``make_photo``. ``jpeg`` is always a 358x441 file (a best effort when
+    ``plan.ok`` is False, e.g. no face or no compliant crop: show it, do not submit it)."""
+
+    jpeg: bytes
+    report: ComplianceReport
+    plan: CropPlan  # in the coordinates of ``analysis``
+    analysis: FaceAnalysis  # of the (possibly draft-decoded) source, or of ``region`` of it
+    quality: int  # JPEG quality used; 0 when the input file's own bytes were kept
+    whitened: bool
+    # x0, y0, x1, y1 of the decoded source that ``analysis`` covers, when it was measured again
+    # on the neighbourhood of a small face; None when it covers the whole image.
+    region: tuple[int, int, int, int] | None = None
+
+    @property
+    def compliant(self) -> bool:
+        return self.report.compliant
+
+    @property
+    def made(self) -> bool:
+        """A compliant crop existed (the photo may still fail scene checks)."""
+        return self.plan.ok
+
+
+def _load_for_make(src: Path | str | bytes) -> Decoded:
+    """Decode for analysis: large JPEGs draft-reduced, keeping ANALYSIS_MIN_SIDE px on both sides."""
+    return load_image(src, min_size=(ANALYSIS_MIN_SIDE, ANALYSIS_MIN_SIDE))
+
+
+def _neighbourhood(analysis: FaceAnalysis) -> tuple[int, int, int, int] | None:
+    """The part of the image around the head to measure again, when the face is small in it."""
+    face = analysis.face
+    w, h = analysis.width, analysis.height
+    if face is None or face.face_width <= 0:
+        return None
+    fw = face.face_width
+    if fw / max(w, h) >= REFINE_FACE_FRACTION:
+        return None
+    side = fw * NEIGHBOURHOOD_FACES  # a square around the head, ~3x the crop's width
+    cx, cy = face.eye_mid.x, face.eye_mid.y + 0.3 * fw  # the crop's centre is below the eyes
+    x0, y0 = max(0, round(cx - side / 2)), max(0, round(cy - side / 2))
+    x1, y1 = min(w, round(cx + side / 2)), min(h, round(cy + side / 2))
+    if (x1 - x0) * (y1 - y0) > 0.6 * w * h or min(x1 - x0, y1 - y0) < MIN_IMAGE_SIDE:
+        return None  # hardly smaller than the image: nothing to gain
+    return x0, y0, x1, y1
+
+
+def _own_bytes_if_compliant_file(src: Path | str | bytes, dec: Decoded, profile: Profile) -> bytes | None:
+    """The input's bytes, when it is already a JPEG meeting the file rules of the profile."""
+    if dec.format != "JPEG" or dec.mode != "RGB" or dec.dpi is None:
+        return None
+    if round(dec.dpi[0]) != profile.dpi or round(dec.dpi[1]) != profile.dpi:
+        return None
+    data = bytes(src) if isinstance(src, (bytes, bytearray, memoryview)) else Path(src).read_bytes()
+    lo, hi = kb_window_bytes(profile)
+    if (lo is not None and len(data) < lo) or (hi is not None and len(data) > hi):
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            if im.info.get("progressive") or im.info.get("progression"):
+                return None
+    except Exception:  # it decoded a moment ago; be safe and re-encode
+        return None
+    return data
+
+
+@contextlib.contextmanager
+def _analyzer(given: FaceAnalyzer | None) -> Iterator[FaceAnalyzer]:
+    """The caller's analyzer, or a still-mode one made for this call and closed after it."""
+    if given is not None:
+        yield given
+        return
+    from capture.face import FaceAnalyzer
+
+    with FaceAnalyzer(still=True) as fa:
+        yield fa
+
+
+def make_photo(
+    src: Source,
+    profile: Profile,
+    *,
+    analyzer: FaceAnalyzer | None = None,
+    whiten: bool = False,
+    analysis: FaceAnalysis | None = None,
+    crop_analyzer: FaceAnalyzer | None = None,
+) -> MadePhoto:
+    """Make the profile's photo from a path, file bytes or an RGB array (see module docstring).
+
+    ``analyzer``: a still-mode ``FaceAnalyzer`` to use (one is made and closed when None).
+    ``crop_analyzer``: optionally a second still analyzer for the source, e.g. one without Pose
+    (the crop does not use the shoulders; saves ~35 ms a photo in folder mode); default
+    ``analyzer``.
+    ``analysis``: an analysis of ``src`` already made with a still analyzer (RGB arrays only).
+    ``whiten``: replace the background with white (recorded in the report).
+
+    Raises ImageInputError for unusable input; other ``CaptureError`` for model failures."""
+    with _analyzer(analyzer) as fa:
+        return _make(
+            src, profile, analyzer=fa, crop_analyzer=crop_analyzer or fa, whiten=whiten, analysis=analysis
+        )
+
+
+def _make(
+    src: Source,
+    profile: Profile,
+    *,
+    analyzer: FaceAnalyzer,
+    crop_analyzer: FaceAnalyzer,
+    whiten: bool,
+    analysis: FaceAnalysis | None,
+) -> MadePhoto:
+    from capture.checks import check_photo
+
+    notes: list[str] = []
+    dec: Decoded | None = None
+    if isinstance(src, np.ndarray):
+        rgb = _as_rgb(src)
+    else:
+        dec = _load_for_make(src)
+        rgb = dec.rgb
+        analysis = None
+    h, w = rgb.shape[:2]
+    if min(w, h) < MIN_IMAGE_SIDE:
+        raise ImageInputError(f"image too small: {w}x{h} px")
+    if analysis is None or (analysis.width, analysis.height) != (w, h):
+        analysis = crop_analyzer.analyze(rgb)
+    plan = plan_crop(analysis, profile, decoded_scale=1.0 if dec is None else dec.scale)
+
+    if dec is not None and dec.scale < 1.0 and plan.scale > DRAFT_MAX_ENLARGE and analysis.face is not None:
+        # The face is small in the draft: rendering would enlarge the draft, and segmentation
+        # measures the hair poorly on a small face. Decode at the scale the crop needs (at most
+        # the full size), analyse that and plan again.
+        assert not isinstance(src, np.ndarray)
+        k = min(1.0, plan.scale * dec.scale / DRAFT_MAX_ENLARGE)  # decoded px per original px
+        fw, fh = dec.full_size
+        finer = load_image(src, min_size=(math.ceil(fw * k), math.ceil(fh * k)))
+        if finer.scale > dec.scale:
+            dec, rgb = finer, finer.rgb
+            analysis = crop_analyzer.analyze(rgb)
+            plan = plan_crop(analysis, profile, decoded_scale=dec.scale)
+    region = None
+    near = _neighbourhood(analysis)
+    if near is not None:
+        # A small face in a wide frame: segmentation (which sees the whole frame at 256 px)
+        # loses the top of the hair. Measure again on the neighbourhood of the head.
+        x0, y0, x1, y1 = near
+        sub = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+        sub_analysis = crop_analyzer.analyze(sub)
+        sub_plan = plan_crop(sub_analysis, profile, decoded_scale=1.0 if dec is None else dec.scale)
+        if sub_plan.ok or not plan.ok:
+            rgb, analysis, plan, region = sub, sub_analysis, sub_plan, near
+    out = render_crop(rgb, plan, profile)
+
+    whitened = False
+    if whiten:
+        if analysis.person_mask is not None:
+            out = whiten_background(out, render_mask(analysis.person_mask, plan, profile))
+            whitened = True
+        else:
+            notes.append("background not whitened: no person mask (analyse with a still analyzer)")
+
+    jpeg: bytes | None = None
+    quality = 0
+    if plan.identity and not whitened and dec is not None:
+        jpeg = _own_bytes_if_compliant_file(src if not isinstance(src, np.ndarray) else b"", dec, profile)
+        if jpeg is not None:
+            notes.append("already at the profile's size and file rules: kept as it is")
+    if jpeg is None:
+        enc = encode_jpeg(out, profile)
+        jpeg, quality = enc.data, enc.quality
+        if not enc.ok:
+            notes.append(enc.reason)
+    notes = [*plan.reasons, *notes]
+    report = check_photo(
+        jpeg,
+        profile,
+        analyzer=analyzer,
+        hair_cut=plan.hair_cut,
+        whitened=whitened,
+        notes=tuple(notes),
+        directions=plan.directions,
+    )
+    return MadePhoto(
+        jpeg=jpeg,
+        report=report,
+        plan=plan,
+        analysis=analysis,
+        quality=quality,
+        whitened=whitened,
+        region=region,
+    )
+
+
+def _as_rgb(arr: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    if arr.dtype != np.uint8 or arr.ndim != 3 or arr.shape[2] != 3:
+        raise ImageInputError(f"expected an HxWx3 uint8 RGB image, got {arr.dtype} {arr.shape}")
+    return np.ascontiguousarray(arr)
+
+
+def check_bytes(
+    data: bytes, profile: Profile, *, analyzer: FaceAnalyzer | None = None, name: str = "image data"
+) -> ComplianceReport:
+    """Judge a file's bytes as they are (no crop, no re-encode)."""
+    from capture.checks import check_photo
+
+    load_image(data, name=name)  # unusable input -> ImageInputError (exit 2), before any model
+    with _analyzer(analyzer) as fa:
+        return check_photo(data, profile, analyzer=fa)
+
+
+def check_file(
+    path: Path | str, profile: Profile, *, analyzer: FaceAnalyzer | None = None
+) -> ComplianceReport:
+    """Judge a photo file as it is: the same checks ``make_photo`` runs on its own output."""
+    p = Path(path)
+    if p.is_dir():
+        raise ImageInputError(f"{p.name}: is a folder, not an image")
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError as exc:
+        raise ImageInputError(f"{p.name}: no such file") from exc
+    except OSError as exc:
+        raise ImageInputError(f"{p.name}: cannot read ({exc.strerror or exc})") from exc
+    return check_bytes(data, profile, analyzer=analyzer, name=p.name)

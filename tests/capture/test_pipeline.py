@@ -1,0 +1,189 @@
+"""The one pipeline on real faces: make_photo and check_file give the same answers on every path."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from capture.errors import ImageInputError
+from capture.face import FaceAnalyzer
+from capture.imageio import load_rgb
+from capture.pipeline import check_bytes, check_file, make_photo
+from capture.profiles import kb_window_bytes, load_profile
+
+pytestmark = pytest.mark.slow
+
+GEOMETRY = ("face_width", "head_top", "eye_center_x", "eye_line")
+FILE = ("image_size", "resolution_dpi", "color_mode", "file_size")
+MOHRSS = load_profile("mohrss")
+
+
+@pytest.fixture(scope="module")
+def fa() -> Iterator[FaceAnalyzer]:
+    with FaceAnalyzer(still=True) as analyzer:
+        yield analyzer
+
+
+def _failing(report, ids=GEOMETRY + FILE) -> list[str]:  # type: ignore[no-untyped-def]
+    return [c.id for c in report.checks if c.id in ids and not c.passed]
+
+
+def _jpeg(rgb: np.ndarray, quality: int = 92) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "JPEG", quality=quality)
+    return buf.getvalue()
+
+
+def _canvas(face: np.ndarray, size: tuple[int, int], scale: float, at: tuple[int, int]) -> np.ndarray:
+    """The face photo resized by ``scale`` and placed at ``at`` on a canvas of its backdrop colour."""
+    im = Image.fromarray(face)
+    im = im.resize((round(im.width * scale), round(im.height * scale)), Image.LANCZOS)
+    canvas = Image.new("RGB", size, tuple(int(v) for v in face[5, 5]))
+    canvas.paste(im, at)
+    return np.asarray(canvas)
+
+
+def test_every_london_face_gets_a_compliant_geometry(faces_dir: Path, fa: FaceAnalyzer) -> None:
+    paths = sorted(faces_dir.glob("london-*.jpg"))
+    assert len(paths) >= 20
+    bad = {}
+    for p in paths:
+        made = make_photo(p, MOHRSS, analyzer=fa, whiten=True)
+        assert made.made, (p.name, made.plan.reasons)
+        fails = _failing(made.report, (*GEOMETRY, *FILE, "background_white"))
+        if fails:
+            bad[p.name] = fails
+        assert made.report.whitened
+        assert made.report.measurements["face_width"] is not None
+    # photo.md acceptance: >= 90% of larger photos that allow one. Measured here: 24 of 24.
+    assert len(bad) <= len(paths) // 10, bad
+
+
+def test_without_whitening_the_grey_backdrop_fails(faces_dir: Path, fa: FaceAnalyzer) -> None:
+    made = make_photo(faces_dir / "london-004-neutral.jpg", MOHRSS, analyzer=fa)
+    assert not made.report.whitened and not made.whitened
+    assert not made.report.get("background_white").passed
+    assert _failing(made.report) == []
+    assert not made.compliant
+
+
+def test_smiling_and_white_tshirts_fail_their_checks(faces_dir: Path, fa: FaceAnalyzer) -> None:
+    made = make_photo(faces_dir / "london-004-smiling.jpg", MOHRSS, analyzer=fa, whiten=True)
+    assert not made.report.get("mouth_closed").passed
+    assert _failing(made.report) == []
+
+
+def test_made_file_checks_the_same_as_the_pipeline_said(
+    faces_dir: Path, fa: FaceAnalyzer, tmp_path: Path
+) -> None:
+    made = make_photo(faces_dir / "london-067-neutral.jpg", MOHRSS, analyzer=fa, whiten=True)
+    out = tmp_path / "made.jpg"
+    out.write_bytes(made.jpeg)
+    again = check_file(out, MOHRSS, analyzer=fa)
+    assert again.to_json()["checks"] == made.report.to_json()["checks"]
+    assert again.measurements == made.report.measurements
+
+
+def test_a_photo_at_the_profile_size_is_kept_as_it_is(
+    faces_dir: Path, fa: FaceAnalyzer, tmp_path: Path
+) -> None:
+    first = make_photo(faces_dir / "london-007-neutral.jpg", MOHRSS, analyzer=fa, whiten=True)
+    again = make_photo(first.jpeg, MOHRSS, analyzer=fa)
+    assert again.plan.identity and again.plan.ok
+    assert again.jpeg == first.jpeg and again.quality == 0  # the file's own bytes
+    assert any("kept as it is" in n for n in again.report.notes)
+    # A PNG at the size: re-encoded, not re-cropped.
+    png = tmp_path / "at-size.png"
+    Image.open(io.BytesIO(first.jpeg)).save(png)
+    third = make_photo(png, MOHRSS, analyzer=fa)
+    assert third.plan.identity and third.quality == 70
+    assert np.abs(load_rgb(third.jpeg).astype(int) - load_rgb(first.jpeg)).mean() < 3
+
+
+def test_large_jpeg_is_draft_decoded_and_still_compliant(faces_dir: Path, fa: FaceAnalyzer) -> None:
+    face = load_rgb(faces_dir / "london-043-neutral.jpg")
+    big = _jpeg(_canvas(face, (4000, 3000), 2.2, (515, 30)))
+    made = make_photo(big, MOHRSS, analyzer=fa, whiten=True)
+    assert made.analysis.width == 1000  # analysed on the 1/4 draft
+    assert made.made and _failing(made.report) == []
+
+
+def test_small_face_in_a_large_jpeg_is_decoded_finer(faces_dir: Path, fa: FaceAnalyzer) -> None:
+    face = load_rgb(faces_dir / "london-044-neutral.jpg")
+    # Face ~430 px wide in the 4000x3000 file: ~108 px in the 1/4 draft, so rendering from the
+    # draft would enlarge it 2x; the file is decoded again at 1/2. The face is then still small
+    # in the frame, so it is measured again on its neighbourhood (the afro's top is found).
+    big = _jpeg(_canvas(face, (4000, 3000), 1.0, (1300, 900)))
+    made = make_photo(big, MOHRSS, analyzer=fa, whiten=True)
+    assert made.made, made.plan.reasons
+    assert made.plan.scale <= 1.1  # rendered from enough pixels
+    assert made.region is not None
+    x0, _, x1, y1 = made.region
+    assert x1 <= 2000 and y1 <= 1500 and (x1 - x0) < 1000  # in the 1/2 decode
+    assert _failing(made.report) == []
+
+
+def test_no_compliant_crop_gives_reasons_and_directions(faces_dir: Path, fa: FaceAnalyzer) -> None:
+    face = load_rgb(faces_dir / "london-082-neutral.jpg")
+    edge = np.ascontiguousarray(face[:, 520:])  # the face's left half touches the left edge
+    made = make_photo(edge, MOHRSS, analyzer=fa)
+    assert not made.made and not made.compliant
+    assert "right" in made.report.directions
+    assert made.report.notes and made.report.notes[0] in made.plan.reasons
+    assert made.jpeg[:2] == b"\xff\xd8"  # a best-effort preview is still there
+
+
+def test_no_face(fa: FaceAnalyzer) -> None:
+    import skimage.data
+
+    rgb = np.asarray(Image.fromarray(skimage.data.coffee()).resize((1200, 800)))
+    made = make_photo(rgb, MOHRSS, analyzer=fa)
+    assert not made.made and made.plan.reasons == ("no face found",)
+    assert not made.report.get("face_count").passed
+
+
+def test_package_portrait_small_face_asks_for_more_pixels(fa: FaceAnalyzer) -> None:
+    import skimage.data
+
+    made = make_photo(np.ascontiguousarray(skimage.data.astronaut()), MOHRSS, analyzer=fa)
+    assert not made.made
+    assert made.report.directions[:1] in (("closer",), ("higher_resolution",))
+    assert "too small" in made.report.notes[0]
+
+
+def test_beijing_window_is_reached(faces_dir: Path, fa: FaceAnalyzer) -> None:
+    p = load_profile("beijing")
+    made = make_photo(faces_dir / "london-025-neutral.jpg", p, analyzer=fa, whiten=True)
+    lo, hi = kb_window_bytes(p)
+    assert lo is not None and hi is not None and lo <= len(made.jpeg) <= hi
+    assert made.quality > 70
+    assert _failing(made.report) == []
+
+
+def test_unusable_input(tmp_path: Path, fa: FaceAnalyzer) -> None:
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    with pytest.raises(ImageInputError, match="empty"):
+        check_file(empty, MOHRSS, analyzer=fa)
+    with pytest.raises(ImageInputError, match="empty"):
+        make_photo(empty, MOHRSS, analyzer=fa)
+    with pytest.raises(ImageInputError, match="not an image"):
+        check_bytes(b"plain text, not a photo" * 10, MOHRSS, analyzer=fa)
+    with pytest.raises(ImageInputError, match="no such file"):
+        check_file(tmp_path / "absent.jpg", MOHRSS, analyzer=fa)
+    with pytest.raises(ImageInputError, match="too small"):
+        make_photo(np.zeros((10, 10, 3), np.uint8), MOHRSS, analyzer=fa)
+
+
+def test_the_same_answer_from_a_path_bytes_and_an_array(faces_dir: Path, fa: FaceAnalyzer) -> None:
+    p = faces_dir / "london-038-neutral.jpg"
+    a = make_photo(p, MOHRSS, analyzer=fa)
+    b = make_photo(p.read_bytes(), MOHRSS, analyzer=fa)
+    c = make_photo(load_rgb(p), MOHRSS, analyzer=fa)
+    assert a.jpeg == b.jpeg == c.jpeg
+    assert a.report == b.report == c.report
