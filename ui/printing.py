@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, QPoint, QRect, QRunnable, QSize, QSizeF, Sig
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
+from PySide6.QtWidgets import QWidget
 
 from station.printing import PrintError, PrinterUnavailable
 
@@ -71,7 +72,7 @@ def make_printer(name: str = "", *, output_file: Path | None = None, file_dpi: i
 
 
 def load_pdf(path: Path, parent: QObject | None = None) -> QPdfDocument:
-    doc = QPdfDocument(parent)
+    doc = QPdfDocument(parent) if parent is not None else QPdfDocument()
     err = doc.load(str(path))
     if err != QPdfDocument.Error.None_ or doc.pageCount() < 1:
         raise PrintError(f"cannot read the form {path}: {err.name}")
@@ -164,14 +165,13 @@ def print_pdf(path: Path, printer: QPrinter, *, title: str = "") -> int:
     return pages
 
 
-def preview_dialog(path: Path, printer: QPrinter, parent: object = None) -> QPrintPreviewDialog:
+def preview_dialog(path: Path, printer: QPrinter, parent: QWidget | None = None) -> QPrintPreviewDialog:
     """A print preview of the PDF, drawn through the same renderer as the real print."""
     doc = load_pdf(path)
     _layout_for(printer, doc.pagePointSize(0))
-    dialog = QPrintPreviewDialog(printer, parent)  # type: ignore[arg-type]
+    dialog = QPrintPreviewDialog(printer, parent)
     doc.setParent(dialog)
     # The dialog keeps only a C++ pointer to the printer: keep the Python object alive with it.
-    dialog.setProperty("_station_printer", None)
     dialog.__dict__["printer"] = printer
     dialog.setWindowTitle(f"打印预览 - {path.name}")
 
