@@ -23,6 +23,7 @@ __all__ = [
     "WHITE_TOP_L",
     "background_stats",
     "clothing_stats",
+    "shoulder_tilt",
     "skin_lab",
     "stats_scale",
     "to_lab",
@@ -58,15 +59,19 @@ HAIR_HALO = 0.3
 # Near-head band for shadows: background within this many face widths of the person's outline,
 # above the chin; "far" background is beyond twice that.
 SHADOW_BAND_FACE = 0.15
-# Clothing: person pixels this many face heights (forehead landmark to chin) below the chin, so the
-# neck is left out.
-CLOTHING_BELOW_CHIN = 0.2
+# Clothing: person pixels from this many face heights (forehead landmark to chin) below the chin
+# down. The 358x441 output shows only 40-90 px below the chin (head about 2/3 of the height), so
+# the band starts just under the chin; the neck is left out by its skin colour (SKIN_DELTA_E).
+CLOTHING_BELOW_CHIN = 0.06
 # A clothing pixel is "white-ish" above this L* (the London set's white T-shirts measure L* 80-95
 # under the same light as their light-grey backdrops, L* 80-86; dark tops measure < 50).
 WHITE_TOP_L = 72.0
 WHITE_TOP_CHROMA = 15.0  # ... and under this C*ab (a pastel top still differs from white)
 CLOTHING_MIN_PIXELS = 40
+# Person-mask level for clothing. Not lower: whitening feathers the mask edge into white, and that
+# halo (mask 0.1-0.5) must not read as a white top.
 MASK_CLOTHING = 0.5
+MASK_ON = 0.5
 # Pixels within this CIE76 distance of the cheek skin colour are skin (neck, chest), not clothing.
 # Skin within one face varies by 5-15 (shading, redness); clothing rarely comes within 20.
 SKIN_DELTA_E = 18.0
@@ -236,3 +241,38 @@ def clothing_stats(
         delta_e = math.nan
     light = float(np.mean((lv > WHITE_TOP_L) & (np.hypot(av, bv) < WHITE_TOP_CHROMA)))
     return ClothingStats(lightness=lm, chroma=chroma, delta_e=delta_e, light_fraction=light, pixels=n)
+
+
+# Shoulder line from the mask: columns this many face widths either side of the face centre
+# (beyond the neck, about 0.3, inside the 358 px output, about 0.82).
+SHOULDER_OFFSETS = (0.5, 0.6, 0.7, 0.8)
+
+
+def shoulder_tilt(person: FloatArray, *, center_x: float, chin_y: float, face_width: float) -> float | None:
+    """Tilt (degrees, + = image-right shoulder lower) of the line through the top edge of the
+    person mask below the chin, at symmetric columns left and right of the face. None when the
+    frame shows no shoulder edge on both sides."""
+    h, w = person.shape
+    y0 = max(0, int(chin_y))
+    if y0 >= h - 2:
+        return None
+    tilts: list[float] = []
+    for k in SHOULDER_OFFSETS:
+        dx = k * face_width
+        xl, xr = round(center_x - dx), round(center_x + dx)
+        if xl < 0 or xr > w - 1:
+            continue
+        tops: list[float] = []
+        for x in (xl, xr):
+            col = person[y0:, x] >= MASK_ON
+            if col[0] or not col.any():  # hair down to the shoulder, or no shoulder in the frame
+                break
+            i = int(np.argmax(col))
+            if y0 + i >= h - 1:
+                break
+            tops.append(float(y0 + i))
+        if len(tops) == 2:
+            tilts.append(math.degrees(math.atan2(tops[1] - tops[0], xr - xl)))
+    if not tilts:
+        return None
+    return float(np.median(tilts))

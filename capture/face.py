@@ -37,7 +37,14 @@ import numpy as np
 import numpy.typing as npt
 
 from capture import landmarks as L  # noqa: N812
-from capture.background import background_stats, clothing_stats, skin_lab, stats_scale, to_lab
+from capture.background import (
+    background_stats,
+    clothing_stats,
+    shoulder_tilt,
+    skin_lab,
+    stats_scale,
+    to_lab,
+)
 from capture.errors import AnalysisError
 from capture.types import FaceAnalysis, FaceGeometry, Point, Shoulders
 
@@ -196,7 +203,9 @@ class FaceAnalyzer:
             face_width=None if face_w is None else face_w * (sw / w),
         )
         clothing = None
-        if chin_y_s is not None and face_h_s is not None:
+        tilt = None
+        if chin_y_s is not None and face_h_s is not None and cx_s is not None and face_w is not None:
+            tilt = shoulder_tilt(mask_small, center_x=cx_s, chin_y=chin_y_s, face_width=face_w * (sw / w))
             assert main is not None
             pts = main[:, :2] * np.array([sw / w, sh / h], np.float32)
             clothing = clothing_stats(
@@ -213,6 +222,7 @@ class FaceAnalyzer:
             shoulders=shoulders,
             person_mask=person_mask,
             clothing=clothing,
+            shoulder_tilt=tilt,
             stats_scale=sw / w,
         )
 

@@ -113,6 +113,9 @@ class FaceAnalysis:
     background: BackgroundStats | None
     shoulders: Shoulders | None = None
     clothing: ClothingStats | None = None
+    # Shoulder-line tilt from the person mask (degrees, + = image-right side lower); measured on
+    # stills and live frames alike, unlike Pose. None when no shoulder edge shows on both sides.
+    shoulder_tilt: float | None = None
     # Image scale the background and clothing statistics were measured at (analysed px -> stats px)
     stats_scale: float = 1.0
     # Soft person mask (float32, HxW, 0..1), an own copy; used by whitening and clothing checks.

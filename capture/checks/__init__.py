@@ -120,7 +120,7 @@ def check_scene(
             res[cid] = no_face(cid, exp)
         glasses = occl = None
     else:
-        m = _q.measure_quality(ff)
+        m = _q.measure_quality(ff, _q.image_white(rgb))
         res["exposure"] = _q.check_exposure(m)
         res["sharpness"] = _q.check_sharpness(m)
         res["lighting_balance"] = _q.check_lighting_balance(m)
@@ -132,7 +132,7 @@ def check_scene(
     res["gaze"] = _face.check_gaze(face)
     res["mouth_closed"] = _face.check_mouth_closed(face)
     res["glasses_glare"] = _face.check_glasses_glare(glasses)
-    res["shoulders_level"] = _body.check_shoulders_level(analysis.shoulders)
+    res["shoulders_level"] = _body.check_shoulders_level(analysis.shoulder_tilt, analysis.shoulders)
     res["clothing_contrast"] = (
         _body.check_clothing_contrast(analysis.clothing)
         if face is not None

@@ -69,7 +69,8 @@ def fmt(v: float, digits: int = 1) -> float:
 
 
 def result(  # noqa: PLR0917
-    check_id: str, passed: bool, value: Any, expected: str, zh: str, en: str) -> CheckResult:
+    check_id: str, passed: bool, value: Any, expected: str, zh: str, en: str
+) -> CheckResult:
     return CheckResult(
         id=check_id,
         passed=bool(passed),

@@ -31,9 +31,15 @@ WHITE_TOP_SHARE_MAX = 0.5
 CLOTHING_DELTA_E_MIN = 25.0
 
 
-def check_shoulders_level(sh: Shoulders | None) -> CheckResult:
+def check_shoulders_level(mask_tilt: float | None, sh: Shoulders | None) -> CheckResult:
+    """The mask's shoulder line when the picture shows one (live view and files alike), else
+    Pose's shoulder points (stills)."""
     exp = f"|tilt| <= {SHOULDER_TILT_MAX:g} deg"
-    if sh is None or sh.visibility < SHOULDER_VISIBILITY_MIN:
+    if mask_tilt is not None:
+        t = mask_tilt
+    elif sh is not None and sh.visibility >= SHOULDER_VISIBILITY_MIN:
+        t = sh.tilt_deg
+    else:
         return result(
             "shoulders_level",
             True,
@@ -42,7 +48,6 @@ def check_shoulders_level(sh: Shoulders | None) -> CheckResult:
             "未测量肩线（实时预览或双肩不可见）",
             "shoulder line not measured (live view, or shoulders not visible)",
         )
-    t = sh.tilt_deg
     v = fmt(t)
     if abs(t) > SHOULDER_TILT_MAX:
         return result(

@@ -80,14 +80,16 @@ GLARE_CHROMA_MAX = 12.0
 GLARE_BLOB_MIN = 18
 # Share of a lens area covered by glare blobs that fails. Compliant photos: 0.000 (24 of 24).
 GLARE_SHARE_MAX = 0.02
-# Tinted lenses: the ring of skin around the eye opening, inside the lens, darker than the cheeks
-# by more than this (L*). Compliant: -2..+14 (eye sockets are a little darker); sunglasses 35+.
-TINT_DELTA_L_MAX = 22.0
+TINT_RX, TINT_RY = 0.32, 0.22  # the part of the lens area measured for tint (of the IPD)
+# Tinted lenses: cheek luminance over the luminance of the skin ring around the eye opening inside
+# the lens (linear light, so skin tone cancels). Compliant: see docs/photo-checks.md.
+TINT_RATIO_MAX = 3.0
 
-# occlusion: share of the band just above the brows that is "not skin" (L* more than
-# FRINGE_DARKER below the cheeks, or CIE76 over FRINGE_DE from them). Compliant London photos
+# occlusion: share of the band just above the brows that is "not skin": luminance under
+# FRINGE_Y_RATIO of the cheeks' (linear light, so it works on every skin tone), or CIE76 over
+# FRINGE_DE from them. Compliant London photos
 # (incl. london-003 whose fringe ends above the brows): 0.00-0.22; a fringe over the brows 0.6+.
-FRINGE_DARKER = 20.0
+FRINGE_Y_RATIO = 0.45
 FRINGE_DE = 28.0
 FRINGE_SHARE_MAX = 0.45
 
@@ -205,23 +207,28 @@ def measure_glasses(ff: FaceFrame, face: FaceGeometry) -> dict[str, float]:
             if stats[i, cv2.CC_STAT_AREA] >= GLARE_BLOB_MIN
         )
         glare_share = max(glare_share, area / float(lens.sum()))
-        ring = lens & ~eyes & ~brows
+        inner = ff.ellipse(cx, cy, TINT_RX * NORM_IPD, TINT_RY * NORM_IPD)
+        ring = inner & ~eyes & ~brows
         if ring.any():
-            tint = max(tint, ref - float(np.median(lum[ring])))
-    return {"glare_share": glare_share, "tint_delta_l": tint if math.isfinite(tint) else 0.0}
+            # luminance ratio (linear light): a tint multiplies it whatever the skin tone
+            tint = max(tint, _y(ref) / max(_y(float(np.median(lum[ring]))), 1e-4))
+    return {"glare_share": glare_share, "tint_ratio": tint if math.isfinite(tint) else 1.0}
+
+
+def _y(lstar: float) -> float:
+    """CIE relative luminance Y (0..1) of an L* value."""
+    f = (lstar + 16.0) / 116.0
+    return f**3 if f > 6.0 / 29.0 else (lstar / 903.3)
 
 
 def check_glasses_glare(m: dict[str, float] | None) -> CheckResult:
-    exp = (
-        f"glare <= {GLARE_SHARE_MAX:.0%} of a lens, "
-        f"lens area not darker than cheeks by > {TINT_DELTA_L_MAX:g} L*"
-    )
+    exp = f"glare <= {GLARE_SHARE_MAX:.0%} of a lens, cheek / lens-area luminance <= {TINT_RATIO_MAX:g}"
     if m is None:
         return no_face("glasses_glare", exp)
-    val = {"glare": fmt(m["glare_share"], 3), "tint": fmt(m["tint_delta_l"])}
+    val = {"glare": fmt(m["glare_share"], 3), "tint": fmt(m["tint_ratio"], 2)}
     if m["glare_share"] > GLARE_SHARE_MAX:
         return result("glasses_glare", False, val, exp, "眼镜片反光", "reflections on the glasses")
-    if m["tint_delta_l"] > TINT_DELTA_L_MAX:
+    if m["tint_ratio"] > TINT_RATIO_MAX:
         return result("glasses_glare", False, val, exp, "不能戴有色眼镜", "tinted glasses are not allowed")
     return result("glasses_glare", True, val, exp, "眼部无反光、无有色镜片", "no glare or tinted lenses")
 
@@ -236,7 +243,10 @@ def measure_occlusion(ff: FaceFrame) -> dict[str, float]:
     if not band.any():
         return {"fringe_share": 0.0}
     v = lab[band]
-    darker = v[:, 0] < ref[0] - FRINGE_DARKER
+    y_ref = _y(float(ref[0]))
+    f = (v[:, 0] + 16.0) / 116.0
+    y = np.where(f > 6.0 / 29.0, f**3, v[:, 0] / 903.3)
+    darker = y < FRINGE_Y_RATIO * y_ref
     de = np.sqrt(((v - ref) ** 2).sum(axis=1)) > FRINGE_DE
     return {"fringe_share": float(np.mean(darker | de))}
 

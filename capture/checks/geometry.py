@@ -16,6 +16,11 @@ from capture.types import FaceAnalysis, FaceGeometry
 __all__ = ["MeasuredGeometry", "check_face_count", "check_geometry", "measure_geometry"]
 
 
+# When the crop reports a forced hair cut, the eye line may sit this much above its limit (the
+# crop keeps MARGIN_EYE_LINE = 6 px from it, capture/crop.py; +2 px for re-measurement on the file).
+HAIR_CUT_SLACK = 8.0
+
+
 @dataclass(frozen=True)
 class MeasuredGeometry:
     face_width: float
@@ -114,7 +119,8 @@ def check_geometry(
     forced = False
     if ht.lo is not None and v < ht.lo and eye_ok:
         room = geometry.eye_line - (el.lo if el.lo is not None else 0.0)  # how far the head could move down
-        forced = hair_cut or room < (ht.lo - v)
+        # With hair_cut from the crop, the crop's own safety margin is allowed on top.
+        forced = room < (ht.lo - v) + (HAIR_CUT_SLACK if hair_cut else 0.0)
     if forced:
         out.append(
             result(

@@ -163,11 +163,11 @@ def make_compliant(
 # --- transforms of a compliant photo (each returns new pixels, or JPEG bytes for file defects) ---
 
 
-def _affine(rgb: U8, m: npt.NDArray[np.float64], fill: int = 255) -> U8:
+def _affine(rgb: U8, m: npt.NDArray[np.float64]) -> U8:
+    """Warp, filling uncovered parts by repeating the edge (background stays white, clothing
+    continues at the bottom)."""
     h, w = rgb.shape[:2]
-    return cv2.warpAffine(
-        rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(fill,) * 3
-    )
+    return cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def t_shift(m: Made, dx: float, dy: float) -> U8:
@@ -230,7 +230,7 @@ def t_bg_object(m: Made) -> U8:
     out = m.rgb.copy()
     wgt = _bg_weight(m)
     region = np.zeros(wgt.shape, np.float32)
-    region[40:150, 15:75] = 1.0
+    region[30:140, 8:50] = 1.0
     region *= wgt
     out = (
         out.astype(np.float32) * (1 - region[..., None])
@@ -390,7 +390,8 @@ def t_glare(m: Made, a: FaceAnalysis) -> U8:
     h, w = m.rgb.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     r = 0.11 * m.face_width
-    blob = np.exp(-((((xx - e.x - 0.2 * r) / r) ** 2 + ((yy - e.y + 0.2 * r) / (0.6 * r)) ** 2) ** 2))
+    # on the lens, up and out from the iris (where a ceiling light reflects)
+    blob = np.exp(-((((xx - e.x + 0.45 * r) / r) ** 2 + ((yy - e.y + 0.55 * r) / (0.5 * r)) ** 2) ** 2))
     out = m.rgb.astype(np.float32) * (1 - blob[..., None]) + 253.0 * blob[..., None]
     return np.clip(out, 0, 255).astype(np.uint8)
 
@@ -438,11 +439,11 @@ def t_fringe(m: Made, a: FaceAnalysis) -> U8:
 def t_shoulder_tilt(m: Made, deg: float = 12.0) -> U8:
     """The body below the neck rotated about the neck (one shoulder higher), the head kept."""
     h, w = m.rgb.shape[:2]
-    pivot = (m.eye_mid[0], m.chin_y + 0.1 * m.face_width)
+    pivot = (m.eye_mid[0], m.chin_y + 0.05 * m.face_width)
     rot = cv2.getRotationMatrix2D(pivot, deg, 1.0)
     body = _affine(m.rgb, rot)
     rows = np.arange(h, dtype=np.float32)[:, None]
-    wgt = np.clip((rows - (m.chin_y + 0.2 * m.face_width)) / (0.1 * m.face_width), 0, 1)
+    wgt = np.clip((rows - (m.chin_y + 0.01 * m.face_width)) / (0.05 * m.face_width), 0, 1)
     wgt = np.broadcast_to(wgt, (h, w))[..., None]
     out = m.rgb.astype(np.float32) * (1 - wgt) + body.astype(np.float32) * wgt
     return np.clip(out, 0, 255).astype(np.uint8)
