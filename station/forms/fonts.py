@@ -63,14 +63,17 @@ class FontSpec:
 
 
 #: In order of preference. The first installed one is the main font, the others fall back.
+#: The fallbacks are ordered by how much they cover, so a rare character usually costs reading
+#: one extra font: HanaMinA has all of the BMP's CJK Extension A (㵘, 䶮) and some of plane 2
+#: (𠮷); HanaMinB and SimSun-ExtB cover plane 2; UMing comes last.
 FONT_CHAIN: tuple[FontSpec, ...] = (
     FontSpec("wqy-zenhei", "WenQuanYi Zen Hei", ("wqy-zenhei.ttc",), 0),
     FontSpec("simsun", "SimSun", ("simsun.ttc",), 0),
-    FontSpec("uming", "AR PL UMing CN", ("uming.ttc",), 0),
     FontSpec("hanamin-a", "HanaMinA", ("HanaMinA.ttf",), 0),
     FontSpec("simsun-extb", "SimSun-ExtB", ("simsunb.ttf", "SimSun-ExtB.ttf"), 0),
     FontSpec("hanamin-b", "HanaMinB", ("HanaMinB.ttf",), 0),
     FontSpec("simsun-extg", "SimSun-ExtG", ("SimsunExtG.ttf",), 0),
+    FontSpec("uming", "AR PL UMing CN", ("uming.ttc",), 0),
 )
 
 
