@@ -162,14 +162,30 @@ def make_photo(
     ``whiten``: replace the background with white (recorded in the report).
 
     Raises ImageInputError for unusable input; other ``CaptureError`` for model failures."""
+    # Decode first: unusable input fails before any model is loaded.
+    if isinstance(src, np.ndarray):
+        source: npt.NDArray[np.uint8] | Decoded = _as_rgb(src)
+    else:
+        source = _load_for_make(src)
+        analysis = None
+    h, w = (source.rgb if isinstance(source, Decoded) else source).shape[:2]
+    if min(w, h) < MIN_IMAGE_SIDE:
+        raise ImageInputError(f"image too small: {w}x{h} px")
     with _analyzer(analyzer) as fa:
         return _make(
-            src, profile, analyzer=fa, crop_analyzer=crop_analyzer or fa, whiten=whiten, analysis=analysis
+            src,
+            source,
+            profile,
+            analyzer=fa,
+            crop_analyzer=crop_analyzer or fa,
+            whiten=whiten,
+            analysis=analysis,
         )
 
 
 def _make(
     src: Source,
+    source: npt.NDArray[np.uint8] | Decoded,
     profile: Profile,
     *,
     analyzer: FaceAnalyzer,
@@ -180,16 +196,9 @@ def _make(
     from capture.checks import check_photo
 
     notes: list[str] = []
-    dec: Decoded | None = None
-    if isinstance(src, np.ndarray):
-        rgb = _as_rgb(src)
-    else:
-        dec = _load_for_make(src)
-        rgb = dec.rgb
-        analysis = None
+    dec = source if isinstance(source, Decoded) else None
+    rgb = source.rgb if isinstance(source, Decoded) else source
     h, w = rgb.shape[:2]
-    if min(w, h) < MIN_IMAGE_SIDE:
-        raise ImageInputError(f"image too small: {w}x{h} px")
     if analysis is None or (analysis.width, analysis.height) != (w, h):
         analysis = crop_analyzer.analyze(rgb)
     plan = plan_crop(analysis, profile, decoded_scale=1.0 if dec is None else dec.scale)
