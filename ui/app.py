@@ -140,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
     )
     window.resize(1440, 900)
     window.show()
+    window.capture_page.live_view.setFocus()
     after_show = deps.extra.get("after_show")
     if after_show is not None:
         after_show(window)

@@ -105,8 +105,12 @@ class LiveController(QObject):
         if self.camera is None:
             return
         frame = self.camera.take()
-        if frame is None:
-            return
+        if frame is not None:
+            self.feed(frame)
+
+    def feed(self, frame: Frame) -> None:
+        """Show one frame and hand it to the analysis (the camera thread's path; tests call it
+        directly with the analysis switched to synchronous)."""
         self.latest_frame = frame
         self.view.show_frame(frame)
         if frame.still:

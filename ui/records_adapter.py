@@ -98,12 +98,23 @@ class RecordsAdapter:
             pg = applicants.list_page(s, page, 50, status=status or None)
             return pg.items, pg.total
 
-    def enroll(self, data: ApplicantData, applicant_id: int | None = None) -> Any:
-        """Save the person; a new application when they have none active. Returns
-        (applicant_id, application_id, retrieval_code, warnings)."""
-        from station.records import applicants, applications
+    def enroll(
+        self, data: ApplicantData, applicant_id: int | None = None, *, issue_receipt: bool = False
+    ) -> Any:
+        """Save the person; a new application when they have none active. With
+        ``issue_receipt`` (this station took the photo) the photo receipt number is drawn first,
+        in the same transaction. Returns (applicant_id, application_id, retrieval_code, warnings)."""
+        from station.records import applicants, applications, receipts
 
         with self.db.session() as s:
+            if issue_receipt and not data.photo_receipt_number:
+                receipt = receipts.issue_receipt(
+                    s,
+                    station_code=self.settings.station_code,
+                    operator=self.operator,
+                    studio=self.settings.station_name,
+                )
+                data = data.replace(photo_receipt_number=receipt.number)
             if applicant_id is not None:
                 active = [a for a in applications.applications_of(s, applicant_id) if a.active]
                 if active:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -29,28 +29,28 @@ __all__ = ["FIELDS", "ApplicantForm"]
 
 # key, label (English source; Chinese via the .qm), kind
 FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("document_type", "Document type", "code:document_type"),
-    ("document_number", "Document number", "text"),
-    ("name", "Name", "text"),
-    ("name_pinyin", "Name in pinyin", "pinyin"),
-    ("sex", "Sex", "code:sex"),
-    ("birth_date", "Date of birth (YYYY-MM-DD)", "text"),
-    ("ethnicity", "Ethnicity", "code:ethnicity"),
-    ("nationality", "Nationality", "code:nationality"),
-    ("issuing_authority", "Issuing authority", "text"),
-    ("valid_from", "Valid from (YYYY-MM-DD)", "text"),
-    ("valid_until", "Valid until (YYYY-MM-DD or 长期)", "text"),
-    ("mobile", "Mobile phone", "text"),
-    ("address", "Address", "text"),
-    ("occupation", "Occupation", "code:occupation"),
-    ("card_type", "Card type", "card_type"),
-    ("photo_receipt_number", "Photo receipt number", "text"),
-    ("employer", "Employer", "text"),
-    ("social_security_number", "Social security number", "text"),
-    ("household_address", "Household address", "text"),
-    ("agent_name", "Agent (if any)", "text"),
-    ("agent_document_number", "Agent's document number", "text"),
-    ("agent_phone", "Agent's phone", "text"),
+    ("document_type", QT_TRANSLATE_NOOP("ApplicantForm", "Document type"), "code:document_type"),
+    ("document_number", QT_TRANSLATE_NOOP("ApplicantForm", "Document number"), "text"),
+    ("name", QT_TRANSLATE_NOOP("ApplicantForm", "Name"), "text"),
+    ("name_pinyin", QT_TRANSLATE_NOOP("ApplicantForm", "Name in pinyin"), "pinyin"),
+    ("sex", QT_TRANSLATE_NOOP("ApplicantForm", "Sex"), "code:sex"),
+    ("birth_date", QT_TRANSLATE_NOOP("ApplicantForm", "Date of birth (YYYY-MM-DD)"), "text"),
+    ("ethnicity", QT_TRANSLATE_NOOP("ApplicantForm", "Ethnicity"), "code:ethnicity"),
+    ("nationality", QT_TRANSLATE_NOOP("ApplicantForm", "Nationality"), "code:nationality"),
+    ("issuing_authority", QT_TRANSLATE_NOOP("ApplicantForm", "Issuing authority"), "text"),
+    ("valid_from", QT_TRANSLATE_NOOP("ApplicantForm", "Valid from (YYYY-MM-DD)"), "text"),
+    ("valid_until", QT_TRANSLATE_NOOP("ApplicantForm", "Valid until (YYYY-MM-DD or 长期)"), "text"),
+    ("mobile", QT_TRANSLATE_NOOP("ApplicantForm", "Mobile phone"), "text"),
+    ("address", QT_TRANSLATE_NOOP("ApplicantForm", "Address"), "text"),
+    ("occupation", QT_TRANSLATE_NOOP("ApplicantForm", "Occupation"), "code:occupation"),
+    ("card_type", QT_TRANSLATE_NOOP("ApplicantForm", "Card type"), "card_type"),
+    ("photo_receipt_number", QT_TRANSLATE_NOOP("ApplicantForm", "Photo receipt number"), "text"),
+    ("employer", QT_TRANSLATE_NOOP("ApplicantForm", "Employer"), "text"),
+    ("social_security_number", QT_TRANSLATE_NOOP("ApplicantForm", "Social security number"), "text"),
+    ("household_address", QT_TRANSLATE_NOOP("ApplicantForm", "Household address"), "text"),
+    ("agent_name", QT_TRANSLATE_NOOP("ApplicantForm", "Agent (if any)"), "text"),
+    ("agent_document_number", QT_TRANSLATE_NOOP("ApplicantForm", "Agent's document number"), "text"),
+    ("agent_phone", QT_TRANSLATE_NOOP("ApplicantForm", "Agent's phone"), "text"),
 )
 _DATE_KEYS = ("birth_date", "valid_from", "valid_until")
 DEFAULTS = {
@@ -84,6 +84,9 @@ class ApplicantForm(QWidget):
         self.issue_labels: dict[str, QLabel] = {}
         self.issues: list[FieldIssue] = []
         self.valid = False
+        # When the station issues the photo receipt itself on save (it took the photo), a
+        # missing receipt number does not block the save.
+        self.receipt_on_save = False
         self._pinyin_auto = True
         self._loading = False
         form = QFormLayout()
@@ -99,7 +102,7 @@ class ApplicantForm(QWidget):
             box.setSpacing(1)
             box.addWidget(w)
             box.addWidget(issue)
-            form.addRow(self.tr(label), box)
+            form.addRow(QCoreApplication.translate("ApplicantForm", label), box)
         inner = QWidget(self)
         inner.setLayout(form)
         scroll = QScrollArea(self)
@@ -179,6 +182,8 @@ class ApplicantForm(QWidget):
             self._pinyin_auto = not values.get("name_pinyin")
         finally:
             self._loading = False
+        if values.get("name") and not values.get("name_pinyin"):
+            self._on_name_changed(str(values["name"]))
         self._revalidate()
         self.changed.emit()
 
@@ -270,7 +275,13 @@ class ApplicantForm(QWidget):
         for i in issues:
             by_field.setdefault(i.field, []).append(i)
         for key, label in self.issue_labels.items():
-            found = by_field.get(key, [])
+            found = [i for i in by_field.get(key, []) if not self._issued_on_save(i)]
+            if key == "photo_receipt_number" and self.receipt_on_save and not self.value(key):
+                label.setText(self.tr("Issued by this station when you save."))
+                label.setStyleSheet("color:#2e7d32;")
+                label.setVisible(True)
+                self.widgets[key].setStyleSheet("")
+                continue
             if not found:
                 label.setVisible(False)
                 self.widgets[key].setStyleSheet("")
@@ -282,10 +293,17 @@ class ApplicantForm(QWidget):
             self.widgets[key].setStyleSheet(
                 "border:2px solid #c62828;" if err else "border:2px solid #ef6c00;"
             )
-        valid = not any(i.level == "error" for i in issues)
+        valid = not any(i.level == "error" and not self._issued_on_save(i) for i in issues)
         if valid != self.valid:
             self.valid = valid
         self.validity_changed.emit(valid)
+
+    def _issued_on_save(self, issue: FieldIssue) -> bool:
+        return self.receipt_on_save and issue.field == "photo_receipt_number" and issue.code == "required"
+
+    def set_receipt_on_save(self, on: bool) -> None:
+        self.receipt_on_save = on
+        self._revalidate()
 
     # -- helpers: pinyin and the ID number ---------------------------------------------------
     @Slot(str)

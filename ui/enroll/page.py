@@ -49,6 +49,8 @@ class EnrollPage(QWidget):
         self.retrieval_code = ""
         self.attached_sha: str | None = None
         self.last_print: dict[str, Any] = {}
+        self._print_jobs: list[Any] = []
+        self._saved_values: dict[str, str] | None = None
 
         self.search = QLineEdit(self)
         self.search.setObjectName("enroll_search")
@@ -186,6 +188,8 @@ class EnrollPage(QWidget):
             b.setToolTip("" if has_app else self.tr("Save the enrollment first."))
         self.card.set_application(self.application_id)
         photo = self.window_.accepted_photo
+        if self.form.receipt_on_save != (photo is not None):
+            self.form.set_receipt_on_save(photo is not None)
         if photo is not None:
             pix = QPixmap()
             pix.loadFromData(photo.jpeg, "JPEG")
@@ -217,6 +221,9 @@ class EnrollPage(QWidget):
     # -- draft -------------------------------------------------------------------------------
     def save_draft(self) -> None:
         values = self.form.values()
+        if values == self._saved_values:  # nothing typed since the last save
+            self.deps.drafts.clear()
+            return
         if not any(
             v
             for k, v in values.items()
@@ -301,25 +308,32 @@ class EnrollPage(QWidget):
         aid = self.applicant_id
         records = self.records
 
+        issue_receipt = photo is not None and not data.photo_receipt_number
+
         def work() -> Any:
-            applicant_id, application_id, code, warnings = records.enroll(data, aid)
+            applicant_id, application_id, code, warnings = records.enroll(
+                data, aid, issue_receipt=issue_receipt
+            )
             info = None
             if photo is not None:
                 info = records.attach_photo(application_id, photo)
             cmp = records.comparison(application_id)
-            app, _ = records.application(application_id)
-            return applicant_id, application_id, code, warnings, info, cmp, app
+            app, rec = records.application(application_id)
+            return applicant_id, application_id, code, warnings, info, cmp, app, rec.data.photo_receipt_number
 
         self.save.setEnabled(False)
         self.deps.jobs.run("save enrollment", work, self._on_saved, self._on_save_failed)
 
     def _on_saved(self, result: Any) -> None:
-        applicant_id, application_id, code, warnings, info, cmp, app = result
+        applicant_id, application_id, code, warnings, info, cmp, app, receipt = result
         self.applicant_id, self.application_id, self.retrieval_code = applicant_id, application_id, code
+        if receipt and receipt != self.form.value("photo_receipt_number"):
+            self.form.set_values({"photo_receipt_number": receipt})
         if info is not None and info.accepted and self.window_.accepted_photo is not None:
             self.attached_sha = _sha(self.window_.accepted_photo.jpeg)
         self._show_application(app)
         self._show_comparison(cmp)
+        self._saved_values = self.form.values()
         self.deps.drafts.clear()
         self._refresh_buttons()
         msg = self.tr("Saved. Retrieval code %1.").replace("%1", code)
@@ -406,6 +420,8 @@ class EnrollPage(QWidget):
             job = PrintJob(res.pdf, output_file=to_file, title=res.title)
             job.signals.finished.connect(lambda pages: self._on_print_finished(pages, str(to_file)))
             job.signals.failed.connect(self._on_print_failed)
+            job.setAutoDelete(False)
+            self._print_jobs.append(job)  # keep the job (and its signals object) alive
             QThreadPool.globalInstance().start(job)
             return
         try:
@@ -423,6 +439,7 @@ class EnrollPage(QWidget):
                 self.tr("Not printed. The form is saved as %1.").replace("%1", str(res.pdf))
             )
 
+    @Slot(int, str)
     def _on_print_finished(self, pages: int, where: str) -> None:
         self.last_print.update({"state": "printed", "pages": pages, "where": where})
         self.print_state.setText(self.tr("Printed to %1.").replace("%1", where))
