@@ -117,11 +117,13 @@ def test_write_error_leaves_no_partial_record(db: Database) -> None:
         else:
             conn.exec_driver_sql(
                 "CREATE FUNCTION fail_disk() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                "RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; "
+                "RAISE EXCEPTION 'could not extend file: No space left on device' "
+                "USING ERRCODE = 'disk_full'; "
                 "END $$"
             )
             conn.exec_driver_sql(
-                "CREATE TRIGGER fail_disk BEFORE INSERT ON photo_blobs FOR EACH ROW EXECUTE FUNCTION fail_disk()"
+                "CREATE TRIGGER fail_disk BEFORE INSERT ON photo_blobs "
+                "FOR EACH ROW EXECUTE FUNCTION fail_disk()"
             )
     with pytest.raises(StorageError, match=r"(?i)full|space"):
         _attempt_save(db)
@@ -178,7 +180,7 @@ def test_two_processes_write_at_once(any_db_url: str, tmp_path: Path) -> None:
     a = _spawn(any_db_url, "save", str(n), "1000")
     b = _spawn(any_db_url, "save", str(n), "1020")
     outs = [p.communicate(timeout=300) for p in (a, b)]
-    for p, (out, err) in zip((a, b), outs, strict=True):
+    for p, (_out, err) in zip((a, b), outs, strict=True):
         assert p.returncode == 0, err
     results = [json.loads(out) for out, _ in outs]
     saved = sum(r["saved"] for r in results)

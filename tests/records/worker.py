@@ -10,6 +10,7 @@ python -m tests.records.worker URL save N START
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from datetime import date
@@ -48,10 +49,8 @@ def main(argv: list[str]) -> int:
         jpeg = Path(argv[3]).read_bytes()
         applicants.validate = lambda data, today=None: ()  # type: ignore[assignment]
         factory.pinyin = lambda name: "WORKER"  # type: ignore[assignment]  # no pypinyin start-up
-        try:  # connect and compile every statement once, so the kills land on real saves
+        with contextlib.suppress(_Rollback):  # connect and compile once: kills land on real saves
             save(db, i, jpeg, rollback=True)
-        except _Rollback:
-            pass
         print("ready", flush=True)
         sys.stdin.readline()
         while True:
