@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QPoint, QRect, QRunnable, QSize, QSizeF, Signal
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
@@ -166,22 +166,41 @@ def print_pdf(path: Path, printer: QPrinter, *, title: str = "") -> int:
 
 
 def preview_dialog(path: Path, printer: QPrinter, parent: QWidget | None = None) -> QPrintPreviewDialog:
-    """A print preview of the PDF, drawn through the same renderer as the real print."""
+    """A print preview of the PDF, drawn through the same renderer as the real print.
+
+    When the user prints from it, the queue is checked first like everywhere else; the outcome
+    is reported on ``dialog.events`` (:class:`PrintSignals`): ``finished(pages)`` or
+    ``failed(message)`` - a stopped queue prints nothing and says so in one line."""
     doc = load_pdf(path)
     _layout_for(printer, doc.pagePointSize(0))
     dialog = QPrintPreviewDialog(printer, parent)
     doc.setParent(dialog)
-    # The dialog keeps only a C++ pointer to the printer: keep the Python object alive with it.
+    events = PrintSignals(dialog)
+    # The dialog keeps only C++ pointers: keep the Python objects alive with it.
     dialog.__dict__["printer"] = printer
+    dialog.__dict__["events"] = events
     dialog.setWindowTitle(f"打印预览 - {path.name}")
 
     def paint(target: QPrinter) -> None:
-        painter = QPainter()
-        if painter.begin(target):
+        real = target.paintEngine() is None or target.paintEngine().type() != QPaintEngine.Type.Picture
+        if real:
             try:
-                _paint(doc, target, painter, relayout=False)
-            finally:
-                painter.end()
+                _check_queue(target, path)
+            except PrintError as exc:
+                events.failed.emit(str(exc))
+                return
+        painter = QPainter()
+        if not painter.begin(target):
+            if real:
+                name = target.printerName() or target.outputFileName()
+                events.failed.emit(f"printer {name} refused the job; the form is kept in {path}")
+            return
+        try:
+            pages = _paint(doc, target, painter, relayout=False)
+        finally:
+            painter.end()
+        if real:
+            events.finished.emit(pages)
 
     dialog.paintRequested.connect(paint)
     return dialog

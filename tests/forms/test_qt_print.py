@@ -113,6 +113,17 @@ def test_preview_shows_the_pages(qtbot: object, tmp_path: Path) -> None:
     assert widget.pageCount() == 2
 
 
+def test_print_from_the_preview(qtbot: object, tmp_path: Path, app_pdf: Path) -> None:
+    out = tmp_path / "from-preview.pdf"
+    dlg = preview_dialog(app_pdf, make_printer(output_file=out))
+    qtbot.addWidget(dlg)  # type: ignore[attr-defined]
+    widget = dlg.findChild(QPrintPreviewWidget)
+    with qtbot.waitSignal(dlg.events.finished, timeout=30_000) as blocker:  # type: ignore[attr-defined]
+        widget.print_()
+    assert blocker.args == [1]
+    assert re.search(r"^Pages:\s+1$", _info(out), re.M)
+
+
 @pytest.fixture
 def qt_cups(qapp: object, cups_env: CupsServer) -> Iterator[CupsServer]:
     """Point the libcups that Qt's print plugin loaded at the test server: libcups reads
@@ -149,5 +160,20 @@ def test_stopped_cups_queue_refused(qt_cups: CupsServer, app_pdf: Path) -> None:
         with pytest.raises(PrinterUnavailable, match="stopped") as err:
             print_pdf(app_pdf, make_printer(qt_cups.queue))
         assert str(app_pdf) in str(err.value) and "\n" not in str(err.value)
+    finally:
+        qt_cups.run("cupsenable", qt_cups.queue)
+
+
+@pytest.mark.cups
+def test_preview_print_to_stopped_queue_says_so(qtbot: object, qt_cups: CupsServer, app_pdf: Path) -> None:
+    dlg = preview_dialog(app_pdf, make_printer(qt_cups.queue))
+    qtbot.addWidget(dlg)  # type: ignore[attr-defined]
+    widget = dlg.findChild(QPrintPreviewWidget)
+    widget.updatePreview()  # the preview itself is drawn whatever the queue's state
+    qt_cups.run("cupsdisable", "-r", "offline for the test", qt_cups.queue)
+    try:
+        with qtbot.waitSignal(dlg.events.failed, timeout=30_000) as blocker:  # type: ignore[attr-defined]
+            widget.print_()
+        assert "stopped" in blocker.args[0] and str(app_pdf) in blocker.args[0]
     finally:
         qt_cups.run("cupsenable", qt_cups.queue)
