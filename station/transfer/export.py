@@ -19,7 +19,8 @@ Rules:
 - Files are written to a hidden temporary folder next to the destination, flushed to disk, and
   renamed into place only when the database has accepted the status moves; a failure anywhere
   leaves neither a partial folder nor moved statuses.
-- Exported applications move to ``submitted`` with the batch id; one ``export.batch`` audit event.
+- Exported applications move to ``submitted`` with the batch id, their open rejections are
+  resolved (the retake is done); one ``export.batch`` audit event.
 """
 
 from __future__ import annotations
@@ -36,12 +37,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from capture.errors import ProfileError
 from capture.profiles import Profile, kb_window_bytes
-from station.db.models import Application, ExportBatch, Photo
+from station.db.models import Application, ExportBatch, Photo, Rejection, utcnow
 from station.domain import LONG_TERM, ApplicantData, mask_id
 from station.errors import InputError
 from station.records import audit
@@ -508,6 +509,15 @@ def export_batch(
                     reason=f"batch {batch.id}",
                     batch_id=batch.id,
                 )
+            # Resubmitted after a rejection: the retake is done, the rejection leaves the queue.
+            s.execute(
+                update(Rejection)
+                .where(
+                    Rejection.application_id.in_([i.app_id for i in ready]), Rejection.resolved_at.is_(None)
+                )
+                .values(resolved_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
             audit.record(
                 s,
                 "export.batch",

@@ -259,9 +259,9 @@ def _yes_no(value: Any) -> bool | None:
     v = _text(value).casefold()
     if not v:
         return None
-    if v in _YES:
+    if v in _YES or v.startswith("有"):
         return True
-    if v in _NO:
+    if v in _NO or v.startswith(("无", "没有")):
         return False
     raise _Refuse("has_photo", f"expected 有/无 (yes/no), got {_text(value)!r}")
 

@@ -271,3 +271,24 @@ def test_rejected_then_recollected_is_exported_again(db: Database, tmp_path: Pat
     res = export_batch(db, tmp_path / "o", profile=p, operator=OP, all_waiting=True, name="second")
     assert res.application_ids == (a,)
     assert status(db, a) == "submitted"
+
+
+def test_resubmission_resolves_the_rejection(db: Database, tmp_path: Path) -> None:
+    from station.records import photos
+    from station.records.summaries import retake_queue
+    from station.transfer import import_rejections
+    from tests.records.factory import report
+
+    a = enroll(db, 1, photo=small_photo(1))
+    p = load_profile("mohrss")
+    export_batch(db, tmp_path / "o", profile=p, operator=OP, application_ids=[a], name="first")
+    rej = tmp_path / "rej.csv"
+    rej.write_text(f"证件号码,异常原因\n{applicant(1).document_number},照片背景不合格\n", encoding="utf-8")
+    assert import_rejections(db, rej, operator=OP).rejected_applications == (a,)
+    with db.session(readonly=True) as s:
+        assert [q.application_id for q in retake_queue(s)] == [a]
+    with db.session() as s:
+        photos.attach_photo(s, a, small_photo(9), report(True), operator=OP)
+    export_batch(db, tmp_path / "o", profile=p, operator=OP, application_ids=[a], name="second")
+    with db.session(readonly=True) as s:
+        assert retake_queue(s) == ()
