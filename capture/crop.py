@@ -135,14 +135,15 @@ class CropPlan:
     def to_source(self, p: Point) -> Point:
         return Point(p.x / self.scale + self.x0, p.y / self.scale + self.y0)
 
-    def rescaled(self, factor: float, source_width: int, source_height: int) -> CropPlan:
-        """The same crop on a copy of the source resized by ``factor`` (e.g. the plan made on a
-        draft-decoded JPEG, applied to the full-resolution decode)."""
+    def mapped(self, factor: float, dx: float, dy: float, source_width: int, source_height: int) -> CropPlan:
+        """The same crop in another frame: one whose pixel (x, y) is this frame's
+        ``((x + dx) * factor, (y + dy) * factor)``. E.g. a plan made on a region at offset
+        (dx, dy), or on a draft-decoded JPEG, applied to the whole or full-resolution image."""
         return replace(
             self,
             scale=self.scale / factor,
-            x0=self.x0 * factor,
-            y0=self.y0 * factor,
+            x0=(self.x0 + dx) * factor,
+            y0=(self.y0 + dy) * factor,
             source_width=source_width,
             source_height=source_height,
         )

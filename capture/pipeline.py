@@ -10,10 +10,11 @@ A photo already at the profile's size is not re-cropped: its pixels are used as 
 its own bytes are kept when the file already meets the file rules (JPEG, RGB, dpi, KB window).
 
 Large JPEGs are decoded with Pillow's draft mode at the smallest 1/2, 1/4 or 1/8 scale that keeps
-at least ``ANALYSIS_MIN_SIDE`` pixels on the short side; when the crop then needs more pixels than
-the draft has (a small face), the file is decoded again at the scale the crop needs and analysed
-there, so the output is never enlarged from a draft and the hair is measured on enough pixels.
-The enlargement limit of the crop applies to the file's own pixels, not to the draft's.
+at least ``ANALYSIS_MIN_SIDE`` pixels on the short side, and analysed there. When the crop needs
+more pixels than the draft has (a small face), the file is decoded again at the scale the crop
+needs and rendered from that. The enlargement limit of the crop applies to the file's own
+pixels, not to the draft's. A face that is small in its frame is measured a second time on the
+neighbourhood of the head, where segmentation finds the top of the hair.
 """
 
 from __future__ import annotations
@@ -44,10 +45,11 @@ if TYPE_CHECKING:
 
 __all__ = ["ANALYSIS_MIN_SIDE", "MadePhoto", "check_bytes", "check_file", "make_photo"]
 
-# Short side the draft decode keeps for analysis and rendering. The crop window of a compliant
-# photo is at least 441 source px high when it is not enlarged, and FaceMesh and segmentation
-# measure a face well from ~200 px wide; 720 px (a 720p frame) leaves room for both.
-ANALYSIS_MIN_SIDE = 720
+# Short side the draft decode keeps for analysis and rendering: a 1600x1200 camera file is
+# analysed at 800x600, a 4000x3000 one at 1000x750. A head-and-shoulders framing then still has a
+# face of ~200 px (what FaceMesh and segmentation need, and about the output's own face width);
+# a smaller face is decoded finer (DRAFT_MAX_ENLARGE) or measured on its neighbourhood.
+ANALYSIS_MIN_SIDE = 600
 # Faces analysed below this size cannot be measured (FaceAnalyzer's own limit is 16 px).
 MIN_IMAGE_SIDE = 16
 # Segmentation sees the whole image at 256 x 256 px, so the top of the hair of a face narrower
@@ -203,30 +205,31 @@ def _make(
         analysis = crop_analyzer.analyze(rgb)
     plan = plan_crop(analysis, profile, decoded_scale=1.0 if dec is None else dec.scale)
 
-    if dec is not None and dec.scale < 1.0 and plan.scale > DRAFT_MAX_ENLARGE and analysis.face is not None:
-        # The face is small in the draft: rendering would enlarge the draft, and segmentation
-        # measures the hair poorly on a small face. Decode at the scale the crop needs (at most
-        # the full size), analyse that and plan again.
-        assert not isinstance(src, np.ndarray)
-        k = min(1.0, plan.scale * dec.scale / DRAFT_MAX_ENLARGE)  # decoded px per original px
-        fw, fh = dec.full_size
-        finer = load_image(src, min_size=(math.ceil(fw * k), math.ceil(fh * k)))
-        if finer.scale > dec.scale:
-            dec, rgb = finer, finer.rgb
-            analysis = crop_analyzer.analyze(rgb)
-            plan = plan_crop(analysis, profile, decoded_scale=dec.scale)
     region = None
     near = _neighbourhood(analysis)
     if near is not None:
         # A small face in a wide frame: segmentation (which sees the whole frame at 256 px)
         # loses the top of the hair. Measure again on the neighbourhood of the head.
-        x0, y0, x1, y1 = near
-        sub = np.ascontiguousarray(rgb[y0:y1, x0:x1])
-        sub_analysis = crop_analyzer.analyze(sub)
+        rx0, ry0, rx1, ry1 = near
+        sub_analysis = crop_analyzer.analyze(np.ascontiguousarray(rgb[ry0:ry1, rx0:rx1]))
         sub_plan = plan_crop(sub_analysis, profile, decoded_scale=1.0 if dec is None else dec.scale)
         if sub_plan.ok or not plan.ok:
-            rgb, analysis, plan, region = sub, sub_analysis, sub_plan, near
-    out = render_crop(rgb, plan, profile)
+            analysis, plan, region = sub_analysis, sub_plan, near
+    # The plan in the pixels of ``rgb`` (the decoded image), to render from.
+    frame_plan = plan if region is None else plan.mapped(1.0, region[0], region[1], w, h)
+
+    if dec is not None and dec.scale < 1.0 and frame_plan.scale > DRAFT_MAX_ENLARGE:
+        # The face is small in the draft: rendering would enlarge it. Decode at the scale the
+        # crop needs (at most the full size) and render from that, with the same plan.
+        assert not isinstance(src, np.ndarray)
+        k = min(1.0, frame_plan.scale * dec.scale / DRAFT_MAX_ENLARGE)  # decoded px per original px
+        fw, fh = dec.full_size
+        finer = load_image(src, min_size=(math.ceil(fw * k), math.ceil(fh * k)))
+        if finer.scale > dec.scale:
+            fh_px, fw_px = finer.rgb.shape[:2]
+            frame_plan = frame_plan.mapped(fw_px / w, 0.0, 0.0, fw_px, fh_px)
+            rgb = finer.rgb
+    out = render_crop(rgb, frame_plan, profile)
 
     whitened = False
     if whiten:

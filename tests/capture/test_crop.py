@@ -218,9 +218,14 @@ def test_decoded_scale_moves_the_enlargement_limit() -> None:
     plan = plan_crop(a, MOHRSS, decoded_scale=0.25)
     assert plan.ok and plan.scale > 1.0
     assert_compliant_geometry(a, plan, MOHRSS, decoded_scale=0.25)
-    full = plan.rescaled(4.0, 4000, 3000)
+    full = plan.mapped(4.0, 0, 0, 4000, 3000)
     assert full.scale == pytest.approx(plan.scale / 4)
     assert full.source_rect == pytest.approx(tuple(v * 4 for v in plan.source_rect))
+    # a plan made on a region at (100, 50) of a half-size copy
+    moved = plan.mapped(2.0, 100, 50, 4000, 3000)
+    p = Point(600.0, 300.0)
+    q = moved.to_output(Point((p.x + 100) * 2, (p.y + 50) * 2))
+    assert (q.x, q.y) == pytest.approx((plan.to_output(p).x, plan.to_output(p).y))
 
 
 def test_point_mapping_and_guides() -> None:
