@@ -138,7 +138,12 @@ def run(args: argparse.Namespace) -> int:
             "first analysed frame %.2f s after start (%.2f s from run)", s, time.monotonic() - t0
         )
     )
-    window.resize(1440, 900)
+    screen = app.primaryScreen()
+    avail = screen.availableGeometry() if screen is not None else None
+    if avail is not None and avail.width() >= 1024:
+        window.setGeometry(avail)  # fill the counter's screen (also without a window manager)
+    else:
+        window.resize(1440, 900)
     window.show()
     window.capture_page.live_view.setFocus()
     after_show = deps.extra.get("after_show")

@@ -105,7 +105,7 @@ class _SceneLane:
 
 
 # Scene answers older than this many frames are not used (the person may have moved).
-SCENE_MAX_AGE_FRAMES = 15
+SCENE_MAX_AGE_FRAMES = 30
 
 
 class LivePipeline:

@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
         self._device_timer.setInterval(15000)
         self._device_timer.timeout.connect(self._on_device_timer_timeout)
         self._device_timer.start()
-        QTimer.singleShot(300, self._on_device_timer_timeout)
+        QTimer.singleShot(1500, self._on_device_timer_timeout)
 
     # -- pages that depend on other work ---------------------------------------------------
     def _build_enroll_page(self) -> QWidget:
@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_device_timer_timeout(self) -> None:
         probe = self.deps.extra.get("device_status")
-        if probe is None or self.deps.jobs.busy:
+        if probe is None:
             return
         deps = self.deps
         self.deps.jobs.run("device status", lambda: probe(deps), self._on_device_status, lambda e: None)

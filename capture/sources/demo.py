@@ -57,6 +57,7 @@ def demo_portrait_path() -> Path:
 # With these, make_photo on demo frames gives compliant photos (tests/ui/test_camera.py).
 HAIR_ROW = 148
 HAIR_RGB = (58, 48, 42)
+HAIR_CX, HAIR_RX, HAIR_RY = 262, 116, 112  # the dome of hair over the head (source px)
 GRADE_CHROMA = 0.65
 GRADE_LIGHTNESS = 0.85
 
@@ -87,7 +88,14 @@ def _cut_out(rgb: RGB) -> RGB:
         raise CameraError(f"demo camera: cannot cut out the portrait ({exc})") from exc
     # Sharpen the soft mask (drops the faint halo of the flag behind her), then feather it.
     hard = np.clip((mask.astype(np.float32) - 0.35) / 0.3, 0.0, 1.0)
-    alpha = cv2.GaussianBlur(hard, (5, 5), 0)[..., None]
+    # Above HAIR_ROW the outline is a smooth dome of hair with a crisp edge (the cap's outline
+    # and emblem made a ragged, half-transparent top that segmentation measured differently at
+    # each scale).
+    h, w = hard.shape
+    dome = np.zeros((h, w), np.uint8)
+    cv2.ellipse(dome, (HAIR_CX, HAIR_ROW), (HAIR_RX, HAIR_RY), 0, 180, 360, 255, -1, cv2.LINE_AA)
+    hard[:HAIR_ROW] = dome[:HAIR_ROW].astype(np.float32) / 255.0
+    alpha = cv2.GaussianBlur(hard, (3, 3), 0)[..., None]
     out = rgb.astype(np.float32) * alpha + BACKDROP * (1.0 - alpha)
     result: RGB = np.clip(out + 0.5, 0, 255).astype(np.uint8)
     return result

@@ -472,6 +472,7 @@ class EnrollPage(QWidget):
             "form_valid": self.form.valid,
             "form_issues": [f"{i.field}: {i.message}" for i in self.form.issues if i.level == "error"],
             "last_print": self.last_print,
+            "comparison_rows": self.compare.rowCount(),
             "card": self.card.state(),
         }
 

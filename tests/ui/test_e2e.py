@@ -1,0 +1,212 @@
+"""End to end: the real program as a subprocess on an Xvfb screen, with the demo camera and a
+temporary data folder. Real key presses (xdotool) take the photo and accept it; the enrollment
+is filled and saved and the application form printed to PDF through the local test socket
+(``STATION_TEST_SOCKET``, ui/testhook.py). Screenshots of the whole screen (``import -window
+root``) are saved in ``$STATION_SCREENSHOTS`` (default: the test's temporary folder)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.services import need_executable, skip_or_fail
+from tests.ui.conftest import APPLICANT
+
+pytestmark = [pytest.mark.xvfb, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class Station:
+    def __init__(self, proc: subprocess.Popen[bytes], sock_path: Path, display: str, shots: Path) -> None:
+        self.proc, self.sock_path, self.display, self.shots = proc, sock_path, display, shots
+        self.sock: socket.socket | None = None
+        self.buf = b""
+
+    def connect(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"station exited with {self.proc.returncode}")
+            if self.sock_path.exists():
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    s.connect(str(self.sock_path))
+                except OSError:
+                    s.close()
+                else:
+                    self.sock = s
+                    return
+            time.sleep(0.1)
+        raise AssertionError("the test socket did not appear")
+
+    def cmd(self, **msg: Any) -> dict[str, Any]:
+        assert self.sock is not None
+        self.sock.sendall((json.dumps(msg) + "\n").encode())
+        while b"\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise AssertionError("station closed the socket")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        reply: dict[str, Any] = json.loads(line)
+        return reply
+
+    def wait_state(self, predicate: Any, timeout: float = 60, what: str = "") -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        state: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            state = self.cmd(cmd="state")
+            if predicate(state):
+                return state
+            time.sleep(0.2)
+        raise AssertionError(f"timed out waiting for {what}: {state}")
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "DISPLAY": self.display}
+
+    def key(self, key: str) -> None:
+        """A real key press through the X server, to the station's window."""
+        ids = subprocess.run(
+            ["xdotool", "search", "--pid", str(self.proc.pid), "--onlyvisible", "--class", ""],
+            capture_output=True,
+            text=True,
+            env=self.env(),
+        ).stdout.split()
+        if ids:
+            subprocess.run(
+                ["xdotool", "windowfocus", "--sync", ids[-1]],
+                env=self.env(),
+                check=False,
+                capture_output=True,
+            )
+        subprocess.run(["xdotool", "key", "--clearmodifiers", key], env=self.env(), check=True)
+
+    def screenshot(self, name: str) -> Path:
+        path = self.shots / f"{name}.png"
+        subprocess.run(
+            ["import", "-window", "root", str(path)], env=self.env(), check=True, capture_output=True
+        )
+        return path
+
+
+@pytest.fixture
+def station(xvfb_display: str, tmp_path: Path) -> Any:
+    need_executable("xdotool", "xdotool")
+    need_executable("import", "imagemagick")
+    shots = Path(os.environ.get("STATION_SCREENSHOTS") or tmp_path / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    data = tmp_path / "data"
+    sock = tmp_path / "station.sock"
+    env = {
+        **os.environ,
+        "DISPLAY": xvfb_display,
+        "QT_QPA_PLATFORM": "xcb",
+        "STATION_TEST_SOCKET": str(sock),
+        "CI": os.environ.get("CI", ""),
+    }
+    env.pop("WAYLAND_DISPLAY", None)
+    log = (tmp_path / "station.stderr").open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "station",
+            "--data-dir",
+            str(data),
+            "--camera",
+            "demo",
+            "--operator",
+            "e2e",
+            "--lang",
+            "zh_CN",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    st = Station(proc, sock, xvfb_display, shots)
+    try:
+        st.connect()
+    except AssertionError:
+        proc.kill()
+        proc.wait(10)
+        log.close()
+        err = (tmp_path / "station.stderr").read_text(errors="replace")[-3000:]
+        if "could not connect to display" in err or "xcb" in err and "Could not load" in err:
+            skip_or_fail(f"Qt cannot use the X server: {err[-400:]}")
+        raise AssertionError(f"station did not start:\n{err}") from None
+    try:
+        yield st
+    finally:
+        if proc.poll() is None:
+            try:
+                st.cmd(cmd="quit")
+                proc.wait(20)
+            except Exception:
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+        if st.sock is not None:
+            st.sock.close()
+        log.close()
+    st.exit_code = proc.returncode  # type: ignore[attr-defined]
+    st.stderr = (tmp_path / "station.stderr").read_text(errors="replace")  # type: ignore[attr-defined]
+
+
+def test_capture_accept_enroll_print(station: Station, tmp_path: Path) -> None:
+    st = station
+    # Live: the first analysed frame within 3 s of start, then all lights green on the demo.
+    s = st.wait_state(lambda s: s["analysed"] > 0, 30, "the first analysed frame")
+    assert s["first_analysis_s"] is not None and s["first_analysis_s"] <= 3.0, s["first_analysis_s"]
+    assert s["shutter_enabled"], s["shutter_reason"]
+    s = st.wait_state(lambda s: s["all_green"], 30, "all green")
+    assert s["prompt"] == "ready" and s["status"]["database"][0] == "ok", s
+    # Turn auto-capture off through the real UI? Keep it: a Space press takes the photo now.
+    st.screenshot("1-live")
+    st.key("space")
+    s = st.wait_state(lambda s: s["review"] is not None and not s["review_busy"], 60, "the review")
+    assert s["page"] == 1
+    assert s["review"]["compliant"], s["review"]
+    st.screenshot("2-review")
+    st.key("Return")
+    s = st.wait_state(lambda s: s["accepted"] and s["page"] == 2, 20, "accepted")
+    # Enrollment: fill (as typed values), save, photo attached, six-item comparison.
+    reply = st.cmd(cmd="call", name="fill", args=APPLICANT)
+    assert reply["ok"] and reply["value"], reply
+    st.cmd(cmd="call", name="save")
+    s = st.wait_state(lambda s: s.get("application_id") and s.get("photo_attached"), 30, "saved")
+    assert s["retrieval_code"]
+    assert s["comparison_rows"] == 6, s
+    st.screenshot("3-enrolled")
+    # Print the application form to a PDF through the window's QtPdf print path.
+    pdf = tmp_path / "application-printed.pdf"
+    st.cmd(cmd="call", name="print", args={"kind": "application", "to_file": str(pdf)})
+    s = st.wait_state(lambda s: s["last_print"].get("state") in ("printed", "failed"), 60, "printing")
+    assert s["last_print"]["state"] == "printed", s["last_print"]
+    assert pdf.stat().st_size > 10_000
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert "Pages:" in info
+    assert s["crashes"] == 0 and not s["dialogs"], s["dialogs"]
+    card = s["card"]
+    if card["available"]:
+        pytest.xfail("card encoding on the emulator is not wired into this test yet")
+    assert "not available" in card["reason"]
+    st.screenshot("4-final")
+
+
+def test_station_exits_cleanly(station: Station) -> None:
+    station.wait_state(lambda s: s["analysed"] > 0, 30, "the first analysed frame")
+    station.cmd(cmd="quit")
+    assert station.proc.wait(30) == 0
