@@ -11,7 +11,7 @@ person mask of ``FaceAnalysis.person_mask`` (SelfieSegmentation), cut like the p
    around the person, a pixel whose colour differs from the background's (CIE76 colour
    difference from the median background colour, ``KEY_FROM``..``KEY_FULL``) is kept as well:
    loose strands are darker or more colourful than a studio wall.
-3. The edge is feathered (Gaussian, ``FEATHER_PX``) so there is no cut-out line.
+3. The mask's edge is feathered (Gaussian, ``FEATHER_PX``) so there is no cut-out line.
 
 Known limits: hair of the wall's own colour (grey hair on a grey wall) is partly whitened; a
 shadow on the wall right next to the head may be kept as a faint halo; a chair back or a second
@@ -59,13 +59,16 @@ def person_alpha(rgb: npt.NDArray[np.uint8], mask: npt.NDArray[np.float32]) -> n
             mask.astype(np.float32), (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR
         )
     m = np.clip(mask.astype(np.float32), 0.0, 1.0)
-    guide = rgb.astype(np.float32) / 255.0
+    rgb01 = rgb.astype(np.float32) / 255.0
+    # A grey guide: hair and skin edges are lightness edges, and it is ~4x cheaper than colour.
+    guide = cv2.cvtColor(rgb01, cv2.COLOR_RGB2GRAY)
     refined = cv2.ximgproc.guidedFilter(guide, m, GUIDE_RADIUS, GUIDE_EPS)
     # Never let the guided filter drop what segmentation was sure about.
     refined = np.maximum(refined, np.where(m > OPAQUE_AT, m, 0.0))
     alpha = np.clip((refined - KEEP_FROM) / (OPAQUE_AT - KEEP_FROM), 0.0, 1.0)
-    alpha = np.maximum(alpha, _colour_key(guide, m))
     alpha = cv2.GaussianBlur(alpha, (0, 0), FEATHER_PX)
+    # The colour key is a per-pixel matte already: not feathered, so 1-px strands stay opaque.
+    alpha = np.maximum(alpha, _colour_key(rgb01, m))
     return np.asarray(alpha, dtype=np.float32)
 
 
@@ -75,7 +78,7 @@ def _colour_key(rgb01: npt.NDArray[np.float32], m: npt.NDArray[np.float32]) -> n
     if bg.mean() < MIN_BACKGROUND:
         return np.zeros_like(m)
     lab = cv2.cvtColor(rgb01, cv2.COLOR_RGB2Lab)
-    ref = np.median(lab[bg], axis=0)
+    ref = np.median(lab[bg][::7], axis=0)  # every 7th background pixel is plenty for a median
     de = np.sqrt(((lab - ref) ** 2).sum(axis=-1))
     key = np.clip((de - KEY_FROM) / (KEY_FULL - KEY_FROM), 0.0, 1.0)
     return np.where(m >= BAND_FROM, key, 0.0).astype(np.float32)
