@@ -92,6 +92,11 @@ class VpcdCard:
             raise ConnectionError(f"could not reach vpcd at {self.host}:{self.port}")
         return self
 
+    @property
+    def serving(self) -> bool:
+        """Whether the serve thread runs."""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         """Take the card out and end ``serve``."""
         self._stop.set()
