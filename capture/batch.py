@@ -105,6 +105,10 @@ def _analyzers() -> tuple[FaceAnalyzer, FaceAnalyzer]:
 
 
 def _init_worker() -> None:
+    import cv2
+
+    # One process per core already: OpenCV's own thread pool would only oversubscribe the cores.
+    cv2.setNumThreads(1)
     _analyzers()
 
 

@@ -195,3 +195,32 @@ def test_the_same_answer_from_a_path_bytes_and_an_array(faces_dir: Path, fa: Fac
     assert [(x.id, x.passed) for x in c.report.checks] == [(x.id, x.passed) for x in a.report.checks]
     for k in GEOMETRY:
         assert abs(c.report.measurements[k] - a.report.measurements[k]) < 4  # type: ignore[operator]
+
+
+def test_folder_batch_in_process_keeps_going(faces_dir: Path, tmp_path: Path) -> None:
+    from capture.batch import folder_images, make_folder, output_names, write_csv
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.jpg").write_bytes((faces_dir / "london-002-neutral.jpg").read_bytes())
+    Image.open(faces_dir / "london-007-neutral.jpg").save(src / "a.png")  # same stem
+    (src / "bad.jpg").write_bytes(b"\xff\xd8\xff\xe0 broken")
+    (src / ".hidden.jpg").write_bytes(b"")
+    (src / "notes.txt").write_text("x", encoding="utf-8")
+    inputs = folder_images(src)
+    assert [p.name for p in inputs] == ["a.jpg", "a.png", "bad.jpg"]
+    assert output_names(inputs) == ["a_jpg.jpg", "a_png.jpg", "bad.jpg"]
+    out = tmp_path / "out"
+    out.mkdir()
+    seen: list[tuple[int, int]] = []
+    rows = make_folder(inputs, out, MOHRSS, workers=1, progress=lambda d, n, r: seen.append((d, n)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert [r.file for r in rows] == ["a.jpg", "a.png", "bad.jpg"]
+    assert [r.status for r in rows][:2] == ["not_compliant", "not_compliant"]  # grey backdrop
+    assert "background_white" in rows[0].failing
+    assert rows[2].status == "error" and rows[2].output == "" and "bad.jpg" in rows[2].message
+    assert sorted(p.name for p in out.iterdir()) == ["a_jpg.jpg", "a_png.jpg"]
+    write_csv(rows, out / "summary.csv")
+    text = (out / "summary.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("file,status,output,failing")
+    assert len(text.splitlines()) == 4
