@@ -466,9 +466,8 @@ def export_batch(
         head = f"{len(problems)} of {len(items)} applications cannot be exported"
         if lacking:
             head += f" ({lacking} without a photo)"
-        raise ExportRefused(
-            head + "; nothing was written (use --complete-only to export the others)", problems
-        )
+        hint = " (use --complete-only to export the others)" if ready else ""
+        raise ExportRefused(f"{head}; nothing was written{hint}", problems)
     if not ready:
         raise ExportRefused(
             f"none of the {len(items)} applications is complete; nothing was written", problems
