@@ -24,7 +24,6 @@ import json
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,51 +43,6 @@ GEOMETRY_FILE_IDS = (
     "eye_center_x",
     "eye_line",
 )
-
-
-def defects(m: P.Made, a, other: P.Made) -> dict[str, tuple[str, Callable[[], bytes]]]:  # type: ignore[no-untyped-def]
-    """defect name -> (check id that must fail, maker of the file)."""
-    j = m.jpeg
-    return {
-        "shift_right": ("eye_center_x", lambda: j(P.t_shift(m, 40, 0))),
-        "shift_left": ("eye_center_x", lambda: j(P.t_shift(m, -40, 0))),
-        "shift_down": ("eye_line", lambda: j(P.t_shift(m, 0, 45 + max(0.0, 441 - 207 - m.eye_mid[1])))),
-        "shift_up": ("head_top", lambda: j(P.t_shift(m, 0, -30))),
-        "scale_up": ("face_width", lambda: j(P.t_scale(m, 280 / m.face_width))),
-        "scale_down": ("face_width", lambda: j(P.t_scale(m, 165 / m.face_width))),
-        "tint_blue": ("background_white", lambda: j(P.t_tint(m, (200, 220, 245)))),
-        "tint_grey": ("background_white", lambda: j(P.t_tint(m, (205, 205, 205)))),
-        "bg_gradient": ("background_uniform", lambda: j(P.t_bg_gradient(m, 0.35))),
-        "bg_shadow": ("background_uniform", lambda: j(P.t_bg_shadow(m, 0.4))),
-        "bg_texture": ("background_uniform", lambda: j(P.t_bg_texture(m))),
-        "bg_object": ("background_uniform", lambda: j(P.t_bg_object(m))),
-        "border": ("border", lambda: j(P.t_border(m))),
-        "margin": ("border", lambda: j(P.t_margin(m))),
-        "blur": ("sharpness", lambda: j(P.t_blur(m, 2.5))),
-        "under_exposed": ("exposure", lambda: j(P.t_exposure(m, -1.5))),
-        "over_exposed": ("exposure", lambda: j(P.t_exposure(m, 1.5))),
-        "side_dark": ("lighting_balance", lambda: j(P.t_side_dark(m, -1.3))),
-        "cast_blue": ("color_cast", lambda: j(P.t_cast(m, (0.75, 0.95, 1.35)))),
-        "cast_green": ("color_cast", lambda: j(P.t_cast(m, (0.8, 1.3, 0.8)))),
-        "cast_magenta": ("color_cast", lambda: j(P.t_cast(m, (1.25, 0.75, 1.2)))),
-        "roll": ("head_pose", lambda: j(P.t_roll(m, 12))),
-        "wrong_size": ("image_size", lambda: P.f_wrong_size(m)),
-        "wrong_dpi": ("resolution_dpi", lambda: P.f_wrong_dpi(m)),
-        "no_dpi": ("resolution_dpi", lambda: P.f_no_dpi(m)),
-        "greyscale_rgb": ("color_mode", lambda: P.f_greyscale_rgb(m)),
-        "greyscale_l": ("color_mode", lambda: P.f_greyscale_l(m)),
-        "cmyk": ("color_mode", lambda: P.f_cmyk(m)),
-        "kb_big": ("file_size", lambda: P.f_too_big(m)),
-        "kb_small": ("file_size", lambda: P.f_too_small(m)),
-        "two_faces": ("face_count", lambda: j(P.t_second_face(m, other))),
-        "no_face": ("face_count", lambda: j(P.t_no_face(m))),
-        "eyes_closed": ("eyes_open", lambda: j(P.t_closed_eyes(m, a))),
-        "gaze_side": ("gaze", lambda: j(P.t_gaze(m, a))),
-        "glare": ("glasses_glare", lambda: j(P.t_glare(m, a))),
-        "tinted_lenses": ("glasses_glare", lambda: j(P.t_tinted(m, a))),
-        "fringe": ("occlusion", lambda: j(P.t_fringe(m, a))),
-        "shoulders_tilt": ("shoulders_level", lambda: j(P.t_shoulder_tilt(m, 14))),
-    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,24 +101,22 @@ def main(argv: list[str] | None = None) -> int:
             judge("white_top", name, "clothing_contrast", white[name].jpeg(), m.hair_cut)
         a = fa.analyze(m.rgb)
         other = made[neutral[(neutral.index(name) + 1) % len(neutral)]]
-        for dname, (want, maker) in defects(m, a, other).items():
-            if only and dname not in only:
+        for d in P.DEFECTS:
+            if only and d.name not in only:
                 continue
-            judge(dname, name, want, maker(), m.hair_cut)
+            judge(d.name, name, d.check_id, d.make(m, a, other), m.hair_cut)
     if not only:
-        for name in made:
+        for name, mm in made.items():
             if "smiling" in name:
-                judge("smiling", name, "mouth_closed", made[name].jpeg(), made[name].hair_cut)
+                judge("smiling", name, "mouth_closed", mm.jpeg(), mm.hair_cut)
         judge("glasses_cap", "grace_hopper", None, made["grace_hopper"].jpeg(), made["grace_hopper"].hair_cut)
 
     # --- summary ---
     print(f"faces: {len(sources)} source photos, {len(neutral)} neutral; {time.perf_counter() - t0:.0f} s")
     comp = [r for r in rows if r["kind"] == "compliant"]
     if comp:
-        acc = sum(1 for r in comp if not r["error_fails"]) / len(comp)
-        print(
-            f"acceptance of compliant photos: {acc:.1%} ({sum(1 for r in comp if not r['error_fails'])}/{len(comp)})"
-        )
+        n_ok = sum(1 for r in comp if not r["error_fails"])
+        print(f"acceptance of compliant photos: {n_ok / len(comp):.1%} ({n_ok}/{len(comp)})")
         for r in comp:
             if r["fails"]:
                 print(f"    {r['face']}: fails {r['fails']}")
@@ -193,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lowest catch rate: {worst:.1%}")
     ok = sum(crop_ok.values())
     print(
-        f"crop success: {ok / len(crop_ok):.1%} ({ok}/{len(crop_ok)} source photos give a file with geometry and file checks passing)"
+        f"crop success: {ok / len(crop_ok):.1%} ({ok}/{len(crop_ok)} source photos give a file "
+        "whose geometry and file checks pass)"
     )
     for n, v in crop_ok.items():
         if not v:

@@ -56,6 +56,12 @@ ZONE_PERCENTILE = 75
 # Background within this many face widths of the person's outline may hold loose hair strands
 # (london-001: curls up to 0.3 face widths out); spread and texture leave it out.
 HAIR_HALO = 0.3
+# Objects: background pixels further than this (CIE76) from the far background's colour, in blobs
+# wider than OBJECT_KERNEL stats px (about 10 output px: hair strands are 1-4).
+OBJECT_DELTA_E = 20.0
+OBJECT_KERNEL = 7
+# A blob is solid when the p90 - p10 of L* inside it is under this (london-001's curls: 20-35).
+OBJECT_SOLID_SPREAD = 14.0
 # Near-head band for shadows: background within this many face widths of the person's outline,
 # above the chin; "far" background is beyond twice that.
 SHADOW_BAND_FACE = 0.15
@@ -145,6 +151,24 @@ def background_stats(
     lap = np.abs(cv2.Laplacian(lum, cv2.CV_32F, ksize=3))
     texture = _median(lap[far_sel])
 
+    # Objects: solid blobs that differ from the background colour, anywhere in it (also inside the
+    # hair halo). A morphological opening removes hair strands and edges thinner than the kernel.
+    far_ref = np.array([_median(lum[far_sel]), _median(lab[..., 1][far_sel]), _median(lab[..., 2][far_sel])])
+    raw_bg = person < BG_MASK_MAX
+    diff = np.sqrt(((lab - far_ref[None, None, :].astype(np.float32)) ** 2).sum(axis=2))
+    odd = (raw_bg & (diff > OBJECT_DELTA_E)).astype(np.uint8)
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OBJECT_KERNEL, OBJECT_KERNEL))
+    odd = cv2.morphologyEx(odd, cv2.MORPH_OPEN, k)
+    n_obj, labels, cstats, _cent = cv2.connectedComponentsWithStats(odd, connectivity=8)
+    obj_area = 0
+    for i in range(1, n_obj):
+        inside = lum[labels == i]
+        # Solid blobs only: loose curls that the segmentation left out are strands with background
+        # between them (L* spread 15-30 inside the blob); objects are solid (spread < 10).
+        if float(np.percentile(inside, 90) - np.percentile(inside, 10)) < OBJECT_SOLID_SPREAD:
+            obj_area += int(cstats[i, cv2.CC_STAT_AREA])
+    objects = obj_area / max(1.0, float(raw_bg.sum()))
+
     # Gradient: spread of zone medians over a 3x3 grid.
     zones: list[float] = []
     ys = np.linspace(0, h, 4).astype(int)
@@ -186,6 +210,7 @@ def background_stats(
         zones=tuple(round(z, 2) for z in zones),
         a=a_med,
         b=b_med,
+        objects=objects,
     )
 
 

@@ -89,6 +89,7 @@ class BackgroundStats:
     zones: tuple[float, ...] = ()
     a: float = 0.0  # median a* (+ red, - green)
     b: float = 0.0  # median b* (+ yellow, - blue)
+    objects: float = 0.0  # share of the background in solid blobs of another colour (objects)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,11 @@ from capture.types import ClothingStats, Shoulders
 
 __all__ = ["check_clothing_contrast", "check_shoulders_level"]
 
-# shoulders_level (advice). Pose shoulder-line tilt on the 24 London photos: -2.6..+3.0 deg.
-SHOULDER_TILT_MAX = 6.0
+# shoulders_level (advice). Shoulder-line tilt on the London photos: Pose on the originals
+# -2.6..+3.0 deg; the mask line on the made 358x441 photos -5.8..+3.9 deg (a slight turn of the
+# body and hair on one shoulder). The body rotated 14 deg about the neck: 9-20 deg where both
+# shoulder edges show.
+SHOULDER_TILT_MAX = 8.0
 # Pose points this unsure are not judged (London: 0.60-0.99 on a visible pair).
 SHOULDER_VISIBILITY_MIN = 0.5
 

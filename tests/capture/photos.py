@@ -23,20 +23,21 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 import numpy.typing as npt
+import pytest
 from PIL import Image
 
 from capture.background import skin_lab, to_lab
 from capture.crop import plan_crop, render_crop, render_mask
 from capture.encode import encode_jpeg, encode_quality
 from capture.face import FaceAnalyzer
-from capture.profiles import Profile, load_profile
+from capture.profiles import Profile, Range, load_profile
 from capture.types import FaceAnalysis, Point
 
 U8 = npt.NDArray[np.uint8]
@@ -121,7 +122,11 @@ def make_compliant(
     a = analyzer.analyze(rgb)
     if a.face is None or a.person_mask is None:
         raise ValueError(f"{name}: no face")
-    plan = plan_crop(a, prof)
+    # Crop to the lower third of the face-width range, so the photo shows the shoulders and the
+    # top (spec §2: head about 2/3 of the height, both shoulders visible); judged with ``prof``.
+    fw = prof.face_width
+    lo, hi = fw.lo or 1.0, fw.hi or float(prof.width)
+    plan = plan_crop(a, replace(prof, face_width=Range(lo + 2, lo + 0.35 * (hi - lo))))
     if not plan.ok:
         raise ValueError(f"{name}: no compliant crop: {plan.reasons}")
     out = render_crop(rgb, plan, prof)
@@ -307,18 +312,6 @@ def t_face_cast(m: Made, gains: tuple[float, float, float]) -> U8:
     wgt = np.clip(m.mask, 0, 1)[..., None]
     lin = _linear(m.rgb)
     return _srgb(lin * (1 - wgt) + lin * np.array(gains, np.float32) * wgt)
-
-
-def t_white_top(m: Made, made_without_recolour: U8) -> U8:
-    return made_without_recolour
-
-
-def _eye_boxes(m: Made, a: FaceAnalysis) -> list[tuple[int, ...]]:
-    from capture import landmarks as lmk
-
-    assert a.face is not None and a.face.landmarks is not None
-    p = a.face.landmarks
-    return [tuple(int(i) for i in ring) for ring in (lmk.EYE_L_RING, lmk.EYE_R_RING)] if p is not None else []
 
 
 def t_closed_eyes(m: Made, a: FaceAnalysis) -> U8:
@@ -521,4 +514,172 @@ def f_too_small(m: Made) -> bytes:
     return encode_quality(m.rgb, 8, 350)
 
 
-TRANSFORMS: dict[str, Callable[..., U8]] = {}
+# --- the defect table shared by the tests and bench/accuracy.py ----------------------------------
+
+
+@dataclass(frozen=True)
+class Defect:
+    name: str
+    check_id: str  # the check that must fail
+    # Other error-level checks that may fail as a side effect of the transform (the transform
+    # changes more than the one property: e.g. a cast also tints the white background).
+    side_effects: frozenset[str]
+    make: Callable[[Made, FaceAnalysis, Made], bytes]
+
+
+def _d(name: str, check_id: str, make: Callable[[Made, FaceAnalysis, Made], bytes], *side: str) -> Defect:
+    return Defect(name, check_id, frozenset(side), make)
+
+
+_PICTURE = ("clothing_contrast",)  # the thin strip of clothing moves with any re-render
+# Geometric transforms fill the uncovered edge by repeating it: hair reaching an edge becomes streaks.
+_EDGE = ("background_uniform", *_PICTURE)
+
+DEFECTS: tuple[Defect, ...] = (
+    _d("shift_right", "eye_center_x", lambda m, a, o: m.jpeg(t_shift(m, 40, 0)), *_EDGE),
+    _d("shift_left", "eye_center_x", lambda m, a, o: m.jpeg(t_shift(m, -40, 0)), *_EDGE),
+    _d(
+        "shift_down",
+        "eye_line",
+        lambda m, a, o: m.jpeg(t_shift(m, 0, 45 + max(0.0, 441 - 207 - m.eye_mid[1]))),
+        "head_top",
+        *_EDGE,
+    ),
+    _d("shift_up", "head_top", lambda m, a, o: m.jpeg(t_shift(m, 0, -30)), *_EDGE),
+    _d(
+        "scale_up",
+        "face_width",
+        lambda m, a, o: m.jpeg(t_scale(m, 280 / m.face_width)),
+        "head_top",
+        *_EDGE,
+    ),
+    _d(
+        "scale_down",
+        "face_width",
+        lambda m, a, o: m.jpeg(t_scale(m, 165 / m.face_width)),
+        "head_top",
+        *_EDGE,
+    ),
+    _d("tint_blue", "background_white", lambda m, a, o: m.jpeg(t_tint(m, (200, 220, 245))), *_PICTURE),
+    _d("tint_grey", "background_white", lambda m, a, o: m.jpeg(t_tint(m, (205, 205, 205))), *_PICTURE),
+    _d(
+        "bg_gradient",
+        "background_uniform",
+        lambda m, a, o: m.jpeg(t_bg_gradient(m, 0.35)),
+        "background_white",
+        *_PICTURE,
+    ),
+    _d("bg_shadow", "background_uniform", lambda m, a, o: m.jpeg(t_bg_shadow(m, 0.4)), *_PICTURE),
+    _d("bg_texture", "background_uniform", lambda m, a, o: m.jpeg(t_bg_texture(m)), *_PICTURE),
+    _d("bg_object", "background_uniform", lambda m, a, o: m.jpeg(t_bg_object(m)), *_PICTURE),
+    _d("border", "border", lambda m, a, o: m.jpeg(t_border(m)), "background_uniform", *_PICTURE),
+    _d(
+        "margin",
+        "border",
+        lambda m, a, o: m.jpeg(t_margin(m)),
+        "head_top",
+        "face_width",
+        "background_uniform",
+        *_PICTURE,
+    ),
+    _d("blur", "sharpness", lambda m, a, o: m.jpeg(t_blur(m, 2.5)), *_PICTURE),
+    _d(
+        "under_exposed",
+        "exposure",
+        lambda m, a, o: m.jpeg(t_exposure(m, -1.5)),
+        "background_white",
+        "color_cast",
+        *_PICTURE,
+    ),
+    _d(
+        "over_exposed",
+        "exposure",
+        lambda m, a, o: m.jpeg(t_exposure(m, 1.5)),
+        "color_cast",
+        "head_top",
+        *_PICTURE,
+    ),
+    _d("side_dark", "lighting_balance", lambda m, a, o: m.jpeg(t_side_dark(m, -1.3)), "exposure", *_PICTURE),
+    _d(
+        "cast_blue",
+        "color_cast",
+        lambda m, a, o: m.jpeg(t_cast(m, (0.75, 0.95, 1.35))),
+        "background_white",
+        *_PICTURE,
+    ),
+    _d(
+        "cast_green",
+        "color_cast",
+        lambda m, a, o: m.jpeg(t_cast(m, (0.8, 1.3, 0.8))),
+        "background_white",
+        *_PICTURE,
+    ),
+    _d(
+        "cast_magenta",
+        "color_cast",
+        lambda m, a, o: m.jpeg(t_cast(m, (1.25, 0.75, 1.2))),
+        "background_white",
+        *_PICTURE,
+    ),
+    _d("roll", "head_pose", lambda m, a, o: m.jpeg(t_roll(m, 12)), "background_uniform", *_PICTURE),
+    _d("wrong_size", "image_size", lambda m, a, o: f_wrong_size(m), *_PICTURE),
+    _d("wrong_dpi", "resolution_dpi", lambda m, a, o: f_wrong_dpi(m), "file_size", *_PICTURE),
+    _d("no_dpi", "resolution_dpi", lambda m, a, o: f_no_dpi(m), "file_size", *_PICTURE),
+    _d("greyscale_rgb", "color_mode", lambda m, a, o: f_greyscale_rgb(m), "color_cast", *_PICTURE),
+    _d("greyscale_l", "color_mode", lambda m, a, o: f_greyscale_l(m), "color_cast", "file_size", *_PICTURE),
+    _d("cmyk", "color_mode", lambda m, a, o: f_cmyk(m), "file_size", *_PICTURE),
+    _d("kb_big", "file_size", lambda m, a, o: f_too_big(m), *_PICTURE),
+    _d("kb_small", "file_size", lambda m, a, o: f_too_small(m), "background_uniform", *_PICTURE),
+    _d("two_faces", "face_count", lambda m, a, o: m.jpeg(t_second_face(m, o)), "glasses_glare", *_PICTURE),
+    _d(
+        "no_face",
+        "face_count",
+        lambda m, a, o: m.jpeg(t_no_face(m)),
+        "file_size",
+        "face_width",
+        "head_top",
+        "eye_center_x",
+        "eye_line",
+        "exposure",
+        "sharpness",
+        "lighting_balance",
+        "color_cast",
+        "head_pose",
+        "eyes_open",
+        "mouth_closed",
+        "glasses_glare",
+        "background_uniform",
+        *_PICTURE,
+    ),
+    _d("eyes_closed", "eyes_open", lambda m, a, o: m.jpeg(t_closed_eyes(m, a)), *_PICTURE),
+    _d("gaze_side", "gaze", lambda m, a, o: m.jpeg(t_gaze(m, a)), *_PICTURE),
+    _d("glare", "glasses_glare", lambda m, a, o: m.jpeg(t_glare(m, a)), "eyes_open", *_PICTURE),
+    _d("tinted_lenses", "glasses_glare", lambda m, a, o: m.jpeg(t_tinted(m, a)), *_PICTURE),
+    _d("fringe", "occlusion", lambda m, a, o: m.jpeg(t_fringe(m, a)), *_PICTURE),
+    _d("shoulders_tilt", "shoulders_level", lambda m, a, o: m.jpeg(t_shoulder_tilt(m, 14)), *_PICTURE),
+)
+DEFECT_BY_NAME = {d.name: d for d in DEFECTS}
+
+
+# --- pytest fixtures (import them into a test module to use them) -------------------------------
+
+# A varied few for the per-defect tests (the full sweep over all faces is bench/accuracy.py):
+# fair female with the hair cut by the eye-line rule, fair male, dark-skinned female, East Asian male.
+SAMPLE = ("london-001-neutral", "london-004-neutral", "london-025-neutral", "london-067-neutral")
+
+
+@pytest.fixture(scope="session")
+def analyzer() -> Iterator[FaceAnalyzer]:
+    with FaceAnalyzer(still=True) as fa:
+        yield fa
+
+
+@pytest.fixture(scope="session")
+def made(analyzer: FaceAnalyzer, faces_dir: Path) -> dict[str, Made]:
+    """Every London photo made compliant (smiling ones too: they only fail mouth_closed)."""
+    return {p.stem: make_compliant(p.stem, load(p), analyzer) for p in sorted(faces_dir.glob("london-*.jpg"))}
+
+
+@pytest.fixture(scope="session")
+def sample(made: dict[str, Made]) -> dict[str, Made]:
+    return {k: made[k] for k in SAMPLE}
