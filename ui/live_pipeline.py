@@ -129,6 +129,10 @@ class LivePipeline:
             self._analyzer = FaceAnalyzer(still=False)
         return self._analyzer
 
+    def warm_up(self) -> None:
+        """Load the face models now (the analysis thread calls it before the first frame)."""
+        _ = self.analyzer
+
     def set_profile(self, profile: Profile) -> None:
         self.profile = profile
 

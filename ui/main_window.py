@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
         self._device_timer.setInterval(15000)
         self._device_timer.timeout.connect(self._on_device_timer_timeout)
         self._device_timer.start()
-        QTimer.singleShot(1500, self._on_device_timer_timeout)
+        QTimer.singleShot(3000, self._on_device_timer_timeout)
 
     # -- pages that depend on other work ---------------------------------------------------
     def _build_enroll_page(self) -> QWidget:
@@ -444,6 +444,9 @@ class MainWindow(QMainWindow):
         saver = self.deps.extra.get("save_draft")
         if saver is not None:
             saver()
+        stop_card = self.deps.extra.get("shutdown_card")
+        if stop_card is not None:
+            stop_card()
         self.deps.live.shutdown()
         self.deps.jobs.wait(5000)
         event.accept()

@@ -145,6 +145,13 @@ class RecordsAdapter:
                 keep_originals_days=self.settings.keep_originals_days,
             )
 
+    def submit(self, application_id: int) -> Any:
+        """Mark the application submitted (报送) - for instant issuance at this counter."""
+        from station.records import applications
+
+        with self.db.session() as s:
+            return applications.set_status(s, application_id, "submitted", operator=self.operator)
+
     def has_photo(self, application_id: int) -> bool:
         from station.records import photos
 

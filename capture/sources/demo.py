@@ -17,6 +17,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
 from capture.errors import CameraError
 from capture.sources.base import RGB, Frame, make_frame
@@ -77,15 +78,37 @@ def _grade(rgb: RGB) -> RGB:
     return graded
 
 
-def _cut_out(rgb: RGB) -> RGB:
-    """The portrait composited on the white backdrop (person kept, background replaced)."""
+def _mask_file() -> Path:
+    from resources import resource_path
+
+    return resource_path("demo", "grace_hopper_mask.png")
+
+
+def _person_mask(rgb: RGB) -> npt.NDArray[np.float32]:
+    """SelfieSegmentation's mask of the retouched portrait. It is computed once and shipped as
+    ``resources/demo/grace_hopper_mask.png`` (scripts/make_demo_mask.py), which saves a second of
+    start-up; when the portrait is not the expected one, it is computed here."""
+    mask_file = _mask_file()
+    if mask_file.is_file():
+        from PIL import Image
+
+        with Image.open(mask_file) as im:
+            shipped = np.asarray(im.convert("L"), dtype=np.float32) / 255.0
+        if shipped.shape == rgb.shape[:2]:
+            return shipped
     try:
         import mediapipe as mp
 
         with mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0) as seg:
-            mask = seg.process(rgb).segmentation_mask
+            mask: npt.NDArray[np.float32] = seg.process(rgb).segmentation_mask
     except Exception as exc:  # mediapipe raises plain RuntimeError/ValueError
         raise CameraError(f"demo camera: cannot cut out the portrait ({exc})") from exc
+    return mask
+
+
+def _cut_out(rgb: RGB) -> RGB:
+    """The portrait composited on the white backdrop (person kept, background replaced)."""
+    mask = _person_mask(rgb)
     # Sharpen the soft mask (drops the faint halo of the flag behind her), then feather it.
     hard = np.clip((mask.astype(np.float32) - 0.35) / 0.3, 0.0, 1.0)
     # Above HAIR_ROW the outline is a smooth dome of hair with a crisp edge (the cap's outline

@@ -147,16 +147,68 @@
 <context>
     <name>CardPanel</name>
     <message>
+        <source>Card</source>
+        <translation>制卡</translation>
+    </message>
+    <message>
         <source>Encode card (Ctrl+E)</source>
         <translation>写卡（Ctrl+E）</translation>
+    </message>
+    <message>
+        <source>Encode card</source>
+        <translation>写卡</translation>
+    </message>
+    <message>
+        <source>Reader: checking…</source>
+        <translation>读卡器：正在检测…</translation>
     </message>
     <message>
         <source>Card encoding is unavailable: %1</source>
         <translation>制卡功能暂不可用：%1</translation>
     </message>
     <message>
+        <source>Reader: %1</source>
+        <translation>读卡器：%1</translation>
+    </message>
+    <message>
+        <source>No card reader found.</source>
+        <translation>未找到读卡器。</translation>
+    </message>
+    <message>
+        <source>card inserted</source>
+        <translation>已插卡</translation>
+    </message>
+    <message>
+        <source>card removed</source>
+        <translation>卡已拔出</translation>
+    </message>
+    <message>
+        <source>reader connected</source>
+        <translation>读卡器已连接</translation>
+    </message>
+    <message>
+        <source>reader disconnected</source>
+        <translation>读卡器已断开</translation>
+    </message>
+    <message>
         <source>Save the enrollment first.</source>
         <translation>请先保存登记。</translation>
+    </message>
+    <message>
+        <source>Submit the application first.</source>
+        <translation>请先提交制卡申请。</translation>
+    </message>
+    <message>
+        <source>Encoding… keep the card in the reader.</source>
+        <translation>正在写卡…请勿拔卡。</translation>
+    </message>
+    <message>
+        <source>Card encoded: %1 (%2 APDUs, %3 s)</source>
+        <translation>写卡成功：%1（%2 条指令，%3 秒）</translation>
+    </message>
+    <message>
+        <source>Not encoded: %1</source>
+        <translation>写卡失败：%1</translation>
     </message>
 </context>
 <context>
@@ -245,6 +297,10 @@
         <translation>相片回执</translation>
     </message>
     <message>
+        <source>Submit for the card</source>
+        <translation>提交制卡</translation>
+    </message>
+    <message>
         <source>Save enrollment</source>
         <translation>保存登记</translation>
     </message>
@@ -311,6 +367,10 @@
     <message>
         <source>Application %1 · retrieval code %2 · status %3</source>
         <translation>申请 %1 · 检索码 %2 · 状态 %3</translation>
+    </message>
+    <message>
+        <source>Not submitted</source>
+        <translation>未提交</translation>
     </message>
     <message>
         <source>Preparing the form…</source>
@@ -736,13 +796,6 @@
     <message>
         <source>No face was measured on this picture.</source>
         <translation>此图片未测量到人脸。</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Card</source>
-        <translation>制卡</translation>
     </message>
 </context>
 <context>

@@ -101,12 +101,39 @@ class Station:
 
 
 @pytest.fixture
-def station(xvfb_display: str, tmp_path: Path) -> Any:
+def card_reader(pcscd: Any, tmp_path: Path) -> Any:
+    """The private pcscd of tests/fixtures/pcscd.py with an emulated blank card presented by
+    ``station card emulate`` (a subprocess, owned by PID)."""
+    log = (tmp_path / "emulator.log").open("wb")
+    emu = subprocess.Popen(
+        [sys.executable, "-m", "station", "card", "emulate", "--port", str(pcscd.port)],
+        cwd=REPO,
+        env=pcscd.env,
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        pcscd.wait_reader_state(True, timeout=20)
+        yield pcscd
+    finally:
+        if emu.poll() is None:
+            os.kill(emu.pid, signal.SIGTERM)
+            try:
+                emu.wait(10)
+            except subprocess.TimeoutExpired:
+                os.kill(emu.pid, signal.SIGKILL)
+                emu.wait(10)
+        log.close()
+
+
+@pytest.fixture
+def station(xvfb_display: str, tmp_path: Path, request: pytest.FixtureRequest) -> Any:
     need_executable("xdotool", "xdotool")
     need_executable("import", "imagemagick")
     shots = Path(os.environ.get("STATION_SCREENSHOTS") or tmp_path / "shots")
     shots.mkdir(parents=True, exist_ok=True)
     data = tmp_path / "data"
+    data.mkdir()
     sock = tmp_path / "station.sock"
     env = {
         **os.environ,
@@ -115,6 +142,12 @@ def station(xvfb_display: str, tmp_path: Path) -> Any:
         "STATION_TEST_SOCKET": str(sock),
         "CI": os.environ.get("CI", ""),
     }
+    if "card_reader" in request.fixturenames:
+        reader = request.getfixturevalue("card_reader")
+        # Training settings: the virtual reader and the published test keys.
+        settings = {"reader": reader.reader, "allow_virtual_readers": True}
+        (data / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+        env["PCSCLITE_CSOCK_NAME"] = str(reader.socket)
     env.pop("WAYLAND_DISPLAY", None)
     log = (tmp_path / "station.stderr").open("wb")
     proc = subprocess.Popen(
@@ -144,7 +177,7 @@ def station(xvfb_display: str, tmp_path: Path) -> Any:
         proc.wait(10)
         log.close()
         err = (tmp_path / "station.stderr").read_text(errors="replace")[-3000:]
-        if "could not connect to display" in err or "xcb" in err and "Could not load" in err:
+        if "could not connect to display" in err or ("xcb" in err and "Could not load" in err):
             skip_or_fail(f"Qt cannot use the X server: {err[-400:]}")
         raise AssertionError(f"station did not start:\n{err}") from None
     try:
@@ -164,7 +197,8 @@ def station(xvfb_display: str, tmp_path: Path) -> Any:
     st.stderr = (tmp_path / "station.stderr").read_text(errors="replace")  # type: ignore[attr-defined]
 
 
-def test_capture_accept_enroll_print(station: Station, tmp_path: Path) -> None:
+@pytest.mark.pcscd
+def test_capture_accept_enroll_print_encode(card_reader: Any, station: Station, tmp_path: Path) -> None:
     st = station
     # Live: the first analysed frame within 3 s of start, then all lights green on the demo.
     s = st.wait_state(lambda s: s["analysed"] > 0, 30, "the first analysed frame")
@@ -199,11 +233,17 @@ def test_capture_accept_enroll_print(station: Station, tmp_path: Path) -> None:
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         assert "Pages:" in info
     assert s["crashes"] == 0 and not s["dialogs"], s["dialogs"]
+    # Encode the card on the emulator behind the real pcscd.
     card = s["card"]
-    if card["available"]:
-        pytest.xfail("card encoding on the emulator is not wired into this test yet")
-    assert "not available" in card["reason"]
-    st.screenshot("4-final")
+    assert card["available"], card["reason"]
+    st.cmd(cmd="call", name="submit")
+    st.wait_state(lambda s: s["app_status"] == "submitted", 20, "submitted")
+    st.cmd(cmd="call", name="encode")
+    s = st.wait_state(lambda s: s["card"]["result"].get("state") in ("encoded", "failed"), 60, "the card")
+    assert s["card"]["result"]["state"] == "encoded", s["card"]["result"]
+    assert s["card"]["result"]["card_number"]
+    assert s["crashes"] == 0 and not s["dialogs"], s["dialogs"]
+    st.screenshot("4-encoded")
 
 
 def test_station_exits_cleanly(station: Station) -> None:

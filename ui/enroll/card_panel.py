@@ -1,31 +1,69 @@
 """The card part of the enrollment page: reader status, insert/remove events, the encode button,
-progress and the result. The card backend (``station.card``) is built in parallel: until its
-encode workflow is importable, the button says so and stays disabled."""
+progress and the result, over ``station.card.workflow.CardDesk``.
+
+The desk is built on first use; reader events come from its monitor thread and progress from the
+encode job's thread, and both are re-emitted as Qt signals (queued to the GUI thread). Until the
+card backend is importable, the button says so and stays disabled."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from ui.services import feature
 
 __all__ = ["CardPanel"]
 
+log = logging.getLogger("station.ui")
+
+STAGES = {
+    "read": "读卡",
+    "authenticate": "认证",
+    "write": "写卡",
+    "verify": "校验",
+    "record": "登记",
+    "done": "完成",
+}
+
+
+# Application statuses in which the card may be encoded (station.card checks it again).
+MONITOR_DELAY_MS = 2500
+ENCODABLE = frozenset({"submitted", "card_produced", "card_encoded"})
+
+
+class _Relay(QObject):
+    """Signals:
+    event(str, str): a reader event (kind, reader) from the monitor thread.
+    progress(str, float): (stage, fraction) from the encode job.
+    """
+
+    event = Signal(str, str)
+    progress = Signal(str, float)
+
 
 class CardPanel(QGroupBox):
     def __init__(self, parent: QWidget, deps: Any) -> None:
-        super().__init__(parent.tr("Card"), parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Card"))
         self.deps = deps
         self.application_id: int | None = None
-        self.feature = feature("station.card", None, "card encoding")
-        if self.feature.available:
-            self.feature = feature("station.card.workflow", None, "card encoding")
+        self.status = ""
+        self.feature = feature("station.card.workflow", "CardDesk", "card encoding")
+        self._desk: Any = None
+        self._monitor: Any = None
+        self.events: list[str] = []
+        self.last_result: dict[str, Any] = {}
+        self.relay = _Relay(self)
         self.reader = QLabel(self)
         self.reader.setWordWrap(True)
         self.encode = QPushButton(self.tr("Encode card (Ctrl+E)"), self)
         self.encode.setObjectName("card_encode")
         self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
         self.progress.setVisible(False)
         self.result = QLabel(self)
         self.result.setWordWrap(True)
@@ -34,25 +72,151 @@ class CardPanel(QGroupBox):
         lay.addWidget(self.encode)
         lay.addWidget(self.progress)
         lay.addWidget(self.result)
-        if not self.feature.available:
+        act = QAction(self.tr("Encode card"), self)
+        act.setShortcut(QKeySequence("Ctrl+E"))
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        act.triggered.connect(self._on_encode_clicked)
+        self.addAction(act)
+        self.encode.clicked.connect(self._on_encode_clicked)
+        self.relay.event.connect(self._on_relay_event)
+        self.relay.progress.connect(self._on_relay_progress)
+        if self.feature.available:
+            deps.extra["list_readers"] = lambda: [r.name for r in self.desk().readers()]
+            self.reader.setText(self.tr("Reader: checking…"))
+            # After the camera is up: start-up time goes to the first analysed frame.
+            QTimer.singleShot(MONITOR_DELAY_MS, self._on_monitor_timer_timeout)
+        else:
             self.reader.setText(
                 self.tr("Card encoding is unavailable: %1").replace("%1", self.feature.reason)
             )
         self.set_application(None)
 
-    def set_application(self, application_id: int | None) -> None:
-        self.application_id = application_id
-        ok = self.feature.available and application_id is not None
-        self.encode.setEnabled(ok)
-        self.encode.setToolTip(
-            self.feature.reason
-            if not self.feature.available
-            else ("" if ok else self.tr("Save the enrollment first."))
+    # -- the desk (built once, off the GUI thread) --------------------------------------------
+    def desk(self) -> Any:
+        if self._desk is None:
+            from station.card.workflow import CardDesk
+
+            records = self.deps.records
+            self._desk = CardDesk(
+                self.deps.settings,
+                self.deps.data_dir,
+                operator=self.deps.operator,
+                db=records.db if records is not None else None,
+            )
+        return self._desk
+
+    @Slot()
+    def _on_monitor_timer_timeout(self) -> None:
+        self.deps.jobs.run(
+            "card monitor", self._start_monitor, self._on_monitor_started, self._on_monitor_failed
         )
+
+    def _start_monitor(self) -> list[str]:
+        desk = self.desk()
+        names = [r.name for r in desk.readers()]
+        self._monitor = desk.monitor(lambda ev: self.relay.event.emit(ev.kind, ev.reader))
+        return names
+
+    def _on_monitor_started(self, names: list[str]) -> None:
+        self.reader.setText(
+            self.tr("Reader: %1").replace("%1", ", ".join(names))
+            if names
+            else self.tr("No card reader found.")
+        )
+
+    def _on_monitor_failed(self, exc: BaseException) -> None:
+        self.reader.setText(self.tr("Reader: %1").replace("%1", str(exc)))
+
+    def shutdown(self) -> None:
+        if self._monitor is not None:
+            try:
+                self._monitor.stop()
+            except Exception:
+                log.exception("stopping the card monitor")
+            self._monitor = None
+
+    @Slot(str, str)
+    def _on_relay_event(self, kind: str, reader: str) -> None:
+        words = {
+            "inserted": self.tr("card inserted"),
+            "removed": self.tr("card removed"),
+            "reader_added": self.tr("reader connected"),
+            "reader_removed": self.tr("reader disconnected"),
+        }
+        self.events.append(f"{kind}:{reader}")
+        self.reader.setText(f"{reader}: {words.get(kind, kind)}")
+
+    # -- encoding ----------------------------------------------------------------------------
+    def set_application(self, application_id: int | None, status: str | None = None) -> None:
+        self.application_id = application_id
+        if status is not None:
+            self.status = status
+        ready = self.status in ENCODABLE
+        ok = self.feature.available and application_id is not None and ready
+        self.encode.setEnabled(ok)
+        if not self.feature.available:
+            tip = self.feature.reason
+        elif application_id is None:
+            tip = self.tr("Save the enrollment first.")
+        elif not ready:
+            tip = self.tr("Submit the application first.")
+        else:
+            tip = ""
+        self.encode.setToolTip(tip)
+
+    @Slot()
+    def _on_encode_clicked(self) -> None:
+        app_id = self.application_id
+        if app_id is None or not self.feature.available or not self.encode.isEnabled():
+            return
+        self.encode.setEnabled(False)
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.result.setText(self.tr("Encoding… keep the card in the reader."))
+        self.last_result = {"state": "running"}
+        relay = self.relay
+
+        def work() -> Any:
+            return self.desk().encode(app_id, progress=lambda stage, f: relay.progress.emit(stage, float(f)))
+
+        self.deps.jobs.run("encode card", work, self._on_encoded, self._on_encode_failed)
+
+    @Slot(str, float)
+    def _on_relay_progress(self, stage: str, fraction: float) -> None:
+        self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 100))
+        self.progress.setFormat(f"{STAGES.get(stage, stage)} %p%")
+
+    def _on_encoded(self, res: Any) -> None:
+        card = res.card
+        self.progress.setValue(100)
+        self.result.setStyleSheet("color:#2e7d32;font-weight:bold;")
+        self.result.setText(
+            self.tr("Card encoded: %1 (%2 APDUs, %3 s)")
+            .replace("%1", card.card_number)
+            .replace("%2", str(res.apdus))
+            .replace("%3", f"{res.seconds:.1f}")
+        )
+        self.last_result = {
+            "state": "encoded",
+            "card_number": card.card_number,
+            "apdus": res.apdus,
+            "seconds": res.seconds,
+            "resumed": res.resumed,
+        }
+        self.set_application(self.application_id)
+
+    def _on_encode_failed(self, exc: BaseException) -> None:
+        self.progress.setVisible(False)
+        self.result.setStyleSheet("color:#c62828;font-weight:bold;")
+        self.result.setText(self.tr("Not encoded: %1").replace("%1", str(exc)))
+        self.last_result = {"state": "failed", "error": str(exc)}
+        self.set_application(self.application_id)
 
     def state(self) -> dict[str, Any]:
         return {
             "available": self.feature.available,
             "reason": self.feature.reason,
-            "result": self.result.text(),
+            "reader": self.reader.text(),
+            "events": list(self.events),
+            "result": dict(self.last_result),
         }

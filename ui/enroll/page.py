@@ -47,6 +47,7 @@ class EnrollPage(QWidget):
         self.applicant_id: int | None = None
         self.application_id: int | None = None
         self.retrieval_code = ""
+        self.status = ""
         self.attached_sha: str | None = None
         self.last_print: dict[str, Any] = {}
         self._print_jobs: list[Any] = []
@@ -114,6 +115,9 @@ class EnrollPage(QWidget):
             b.setObjectName(f"print_{kind}")
             self.print_buttons[kind] = b
             prow.addWidget(b)
+        self.submit = QPushButton(self.tr("Submit for the card"), self)
+        self.submit.setObjectName("enroll_submit")
+        prow.addWidget(self.submit)
         self.print_state = QLabel(self)
         self.print_state.setWordWrap(True)
 
@@ -142,9 +146,12 @@ class EnrollPage(QWidget):
         self._connect_signals()
         self._refresh_buttons()
         deps.extra["save_draft"] = self.save_draft
+        deps.extra["shutdown_card"] = self.card.shutdown
         deps.extra.setdefault("test_hooks", {}).update(
             {
                 "fill": self._hook_fill,
+                "encode": self._hook_encode,
+                "submit": self._hook_submit,
                 "save": self._hook_save,
                 "print": self._hook_print,
             }
@@ -171,6 +178,7 @@ class EnrollPage(QWidget):
         self.search.returnPressed.connect(self._on_find_clicked)
         self.new.clicked.connect(self._on_new_clicked)
         self.save.clicked.connect(self._on_save_clicked)
+        self.submit.clicked.connect(self._on_submit_clicked)
         self.to_capture.clicked.connect(lambda: self.window_.tabs.setCurrentIndex(0))
         self.form.changed.connect(self._draft_timer.start)
         self.form.validity_changed.connect(self._on_form_validity_changed)
@@ -186,7 +194,10 @@ class EnrollPage(QWidget):
         for b in self.print_buttons.values():
             b.setEnabled(has_app)
             b.setToolTip("" if has_app else self.tr("Save the enrollment first."))
-        self.card.set_application(self.application_id)
+        self.card.set_application(self.application_id, self.status)
+        self.submit.setEnabled(
+            self.application_id is not None and self.status in ("photo_accepted", "recollected")
+        )
         photo = self.window_.accepted_photo
         if self.form.receipt_on_save != (photo is not None):
             self.form.set_receipt_on_save(photo is not None)
@@ -375,6 +386,7 @@ class EnrollPage(QWidget):
         self.deps.jobs.run("comparison", lambda: self.records.comparison(app_id), self._show_comparison)
 
     def _show_application(self, app: Any) -> None:
+        self.status = app.status if app is not None else ""
         if app is None:
             self.app_label.setText(self.tr("No active application."))
             return
@@ -382,7 +394,7 @@ class EnrollPage(QWidget):
             self.tr("Application %1 · retrieval code %2 · status %3")
             .replace("%1", str(app.id))
             .replace("%2", app.retrieval_code)
-            .replace("%3", app.status)
+            .replace("%3", _status_label(app.status))
         )
 
     def _show_comparison(self, cmp: Any) -> None:
@@ -398,6 +410,22 @@ class EnrollPage(QWidget):
 
                     cell.setForeground(QColor(MARK_COLOURS.get(item.mark, "#000")))
                 self.compare.setItem(row, col, cell)
+
+    @Slot()
+    def _on_submit_clicked(self) -> None:
+        app_id = self.application_id
+        if app_id is None:
+            return
+        self.deps.jobs.run(
+            "submit",
+            lambda: self.records.submit(app_id),
+            self._on_submitted,
+            lambda e: self.window_.show_error(self.tr("Not submitted"), str(e)),
+        )
+
+    def _on_submitted(self, app: Any) -> None:
+        self._show_application(app)
+        self._refresh_buttons()
 
     # -- printing ----------------------------------------------------------------------------
     def _on_print_clicked(self, kind: str, to_file: Path | None = None) -> None:
@@ -463,6 +491,14 @@ class EnrollPage(QWidget):
         self._on_print_clicked(kind, Path(to_file))
         return True
 
+    def _hook_submit(self) -> bool:
+        self._on_submit_clicked()
+        return True
+
+    def _hook_encode(self) -> bool:
+        self.card._on_encode_clicked()
+        return True
+
     def _hook_state(self) -> dict[str, Any]:
         return {
             "applicant_id": self.applicant_id,
@@ -473,8 +509,18 @@ class EnrollPage(QWidget):
             "form_issues": [f"{i.field}: {i.message}" for i in self.form.issues if i.level == "error"],
             "last_print": self.last_print,
             "comparison_rows": self.compare.rowCount(),
+            "app_status": self.status,
             "card": self.card.state(),
         }
+
+
+def _status_label(status: str) -> str:
+    try:
+        from station.records.status import LABELS
+
+        return f"{LABELS.get(status, status)} ({status})"
+    except ImportError:
+        return status
 
 
 def _sha(data: bytes) -> str:

@@ -93,6 +93,12 @@ class AnalysisWorker(QObject):
         self.result.emit(out)
 
     def _loop(self) -> None:
+        warm_up = getattr(self._analyse, "warm_up", None)
+        if callable(warm_up):  # load the models while the camera opens
+            try:
+                warm_up()
+            except Exception:
+                log.exception("warming up the live analysis failed")
         while True:
             with self._cond:
                 while self._pending is None and not self._stopping:
