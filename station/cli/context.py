@@ -47,6 +47,12 @@ class Context:
     def json(self) -> bool:
         return bool(getattr(self.args, "json", False))
 
+    def close(self) -> None:
+        """Release the database connections this invocation opened, if any."""
+        db = self.__dict__.pop("db", None)
+        if db is not None:
+            db.close()
+
     @cached_property
     def db(self) -> Database:
         from station.db import open_database

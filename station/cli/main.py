@@ -86,7 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is None:
             parser.parse_args([*(argv or sys.argv[1:]), "--help"])
             return 2
-        return handler(Context.from_args(args))
+        ctx = Context.from_args(args)
+        try:
+            return handler(ctx)
+        finally:
+            ctx.close()
     except KeyboardInterrupt:
         print("station: interrupted", file=sys.stderr)
         return 130
