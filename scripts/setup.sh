@@ -53,7 +53,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip==25.3 setuptools==80.9.0 wheel==0.45.1
   reqs=(-r requirements/runtime.txt)
   case $mode in
-    test) reqs+=(-r requirements/dev.txt) ;;
+    test) reqs+=(-r requirements/dev.txt -r requirements/build.txt) ;;
     build) reqs+=(-r requirements/dev.txt -r requirements/build.txt) ;;
   esac
   # --no-deps: the files above are the whole closure (see requirements/runtime.txt).
