@@ -75,12 +75,15 @@ class MadePhoto:
 
     jpeg: bytes
     report: ComplianceReport
-    plan: CropPlan  # in the coordinates of ``analysis``
-    analysis: FaceAnalysis  # of the (possibly draft-decoded) source, or of ``region`` of it
+    plan: CropPlan  # in the pixels of the input image (full resolution, upright)
+    # The measurements of the whole input, at ``analysis_scale`` analysed px per input px (below 1
+    # when a large JPEG was draft-decoded). None only when a given plan needed no analysis.
+    analysis: FaceAnalysis | None
+    analysis_scale: float
     quality: int  # JPEG quality used; 0 when the input file's own bytes were kept
     whitened: bool
-    # x0, y0, x1, y1 of the decoded source that ``analysis`` covers, when it was measured again
-    # on the neighbourhood of a small face; None when it covers the whole image.
+    # x0, y0, x1, y1 (analysed px) of the neighbourhood of a small face that was measured again
+    # for the crop; None when the whole image's measurements were used.
     region: tuple[int, int, int, int] | None = None
 
     @property
@@ -155,6 +158,8 @@ def make_photo(
     whiten: bool = False,
     analysis: FaceAnalysis | None = None,
     crop_analyzer: FaceAnalyzer | None = None,
+    plan: CropPlan | None = None,
+    notes: tuple[str, ...] = (),
 ) -> MadePhoto:
     """Make the profile's photo from a path, file bytes or an RGB array (see module docstring).
 
@@ -163,13 +168,18 @@ def make_photo(
     (the crop does not use the shoulders; saves ~35 ms a photo in folder mode); default
     ``analyzer``.
     ``analysis``: an analysis of ``src`` already made with a still analyzer (RGB arrays only).
+    ``plan``: a crop to use instead of the solver's (RGB arrays only; e.g. the operator's
+    adjusted crop), in the array's pixels; the steps from the render on are the same.
     ``whiten``: replace the background with white (recorded in the report).
+    ``notes``: added to the report's notes.
 
     Raises ImageInputError for unusable input; other ``CaptureError`` for model failures."""
     # Decode first: unusable input fails before any model is loaded.
     if isinstance(src, np.ndarray):
         source: npt.NDArray[np.uint8] | Decoded = _as_rgb(src)
     else:
+        if plan is not None:
+            raise ValueError("make_photo: a given plan needs the RGB array it was made on")
         source = _load_for_make(src)
         analysis = None
     h, w = (source.rgb if isinstance(source, Decoded) else source).shape[:2]
@@ -184,6 +194,8 @@ def make_photo(
             crop_analyzer=crop_analyzer or fa,
             whiten=whiten,
             analysis=analysis,
+            given_plan=plan,
+            extra_notes=notes,
         )
 
 
@@ -196,47 +208,58 @@ def _make(
     crop_analyzer: FaceAnalyzer,
     whiten: bool,
     analysis: FaceAnalysis | None,
+    given_plan: CropPlan | None,
+    extra_notes: tuple[str, ...],
 ) -> MadePhoto:
     from capture.checks import check_photo
 
     notes: list[str] = []
     dec = source if isinstance(source, Decoded) else None
+    k = 1.0 if dec is None else dec.scale  # analysed px per px of the input
     rgb = source.rgb if isinstance(source, Decoded) else source
     h, w = rgb.shape[:2]
-    if analysis is None or (analysis.width, analysis.height) != (w, h):
-        analysis = crop_analyzer.analyze(rgb)
-    plan = plan_crop(analysis, profile, decoded_scale=1.0 if dec is None else dec.scale)
+    if analysis is not None and (analysis.width, analysis.height) != (w, h):
+        analysis = None
+    if given_plan is None or whiten:
+        analysis = analysis or crop_analyzer.analyze(rgb)
 
+    # ``plan`` is in the pixels of ``rgb``; the whitening mask is cut with ``mask_plan`` from
+    # ``mask_analysis`` (the same, or the neighbourhood measured again).
     region = None
-    near = _neighbourhood(analysis)
+    if given_plan is not None:
+        plan = given_plan
+    else:
+        assert analysis is not None
+        plan = plan_crop(analysis, profile, decoded_scale=k)
+    mask_analysis, mask_plan = analysis, plan
+    near = None if given_plan is not None or analysis is None else _neighbourhood(analysis)
     if near is not None:
         # A small face in a wide frame: segmentation (which sees the whole frame at 256 px)
         # loses the top of the hair. Measure again on the neighbourhood of the head.
         rx0, ry0, rx1, ry1 = near
         sub_analysis = crop_analyzer.analyze(np.ascontiguousarray(rgb[ry0:ry1, rx0:rx1]))
-        sub_plan = plan_crop(sub_analysis, profile, decoded_scale=1.0 if dec is None else dec.scale)
+        sub_plan = plan_crop(sub_analysis, profile, decoded_scale=k)
         if sub_plan.ok or not plan.ok:
-            analysis, plan, region = sub_analysis, sub_plan, near
-    # The plan in the pixels of ``rgb`` (the decoded image), to render from.
-    frame_plan = plan if region is None else plan.mapped(1.0, region[0], region[1], w, h)
+            mask_analysis, mask_plan, region = sub_analysis, sub_plan, near
+            plan = sub_plan.mapped(1.0, rx0, ry0, w, h)
 
-    if dec is not None and dec.scale < 1.0 and frame_plan.scale > DRAFT_MAX_ENLARGE:
+    render_rgb, render_plan = rgb, plan
+    if dec is not None and k < 1.0 and plan.scale > DRAFT_MAX_ENLARGE:
         # The face is small in the draft: rendering would enlarge it. Decode at the scale the
         # crop needs (at most the full size) and render from that, with the same plan.
         assert not isinstance(src, np.ndarray)
-        k = min(1.0, frame_plan.scale * dec.scale / DRAFT_MAX_ENLARGE)  # decoded px per original px
+        need = min(1.0, plan.scale * k / DRAFT_MAX_ENLARGE)  # decoded px per px of the input
         fw, fh = dec.full_size
-        finer = load_image(src, min_size=(math.ceil(fw * k), math.ceil(fh * k)))
-        if finer.scale > dec.scale:
+        finer = load_image(src, min_size=(math.ceil(fw * need), math.ceil(fh * need)))
+        if finer.scale > k:
             fh_px, fw_px = finer.rgb.shape[:2]
-            frame_plan = frame_plan.mapped(fw_px / w, 0.0, 0.0, fw_px, fh_px)
-            rgb = finer.rgb
-    out = render_crop(rgb, frame_plan, profile)
+            render_rgb, render_plan = finer.rgb, plan.mapped(fw_px / w, 0.0, 0.0, fw_px, fh_px)
+    out = render_crop(render_rgb, render_plan, profile)
 
     whitened = False
     if whiten:
-        if analysis.person_mask is not None:
-            out = whiten_background(out, render_mask(analysis.person_mask, plan, profile))
+        if mask_analysis is not None and mask_analysis.person_mask is not None:
+            out = whiten_background(out, render_mask(mask_analysis.person_mask, mask_plan, profile))
             whitened = True
         else:
             notes.append("background not whitened: no person mask (analyse with a still analyzer)")
@@ -252,21 +275,24 @@ def _make(
         jpeg, quality = enc.data, enc.quality
         if not enc.ok:
             notes.append(enc.reason)
-    notes = [*plan.reasons, *notes]
     report = check_photo(
         jpeg,
         profile,
         analyzer=analyzer,
         hair_cut=plan.hair_cut,
         whitened=whitened,
-        notes=tuple(notes),
+        notes=(*plan.reasons, *extra_notes, *notes),
         directions=plan.directions,
     )
+    if dec is not None and k != 1.0:
+        fw, fh = dec.full_size
+        plan = plan.mapped(1.0 / k, 0.0, 0.0, fw, fh)
     return MadePhoto(
         jpeg=jpeg,
         report=report,
         plan=plan,
         analysis=analysis,
+        analysis_scale=k,
         quality=quality,
         whitened=whitened,
         region=region,

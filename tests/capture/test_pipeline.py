@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -110,7 +111,9 @@ def test_large_jpeg_is_draft_decoded_and_still_compliant(faces_dir: Path, fa: Fa
     face = load_rgb(faces_dir / "london-043-neutral.jpg")
     big = _jpeg(_canvas(face, (4000, 3000), 2.2, (515, 30)))
     made = make_photo(big, MOHRSS, analyzer=fa, whiten=True)
-    assert made.analysis.width == 1000  # analysed on the 1/4 draft
+    assert made.analysis is not None and made.analysis.width == 1000  # analysed on the 1/4 draft
+    assert made.analysis_scale == 0.25
+    assert (made.plan.source_width, made.plan.source_height) == (4000, 3000)
     assert made.made and _failing(made.report) == []
 
 
@@ -126,10 +129,34 @@ def test_small_face_in_a_large_jpeg_is_decoded_finer(faces_dir: Path, fa: FaceAn
     assert made.region is not None
     x0, _, x1, y1 = made.region
     assert x1 <= 1000 and y1 <= 750 and (x1 - x0) < 500  # in the 1/4 draft
-    assert made.plan.scale > MAX_UPSCALE  # in draft pixels: the finer decode was needed
-    assert made.plan.scale * 0.25 <= MAX_UPSCALE
+    assert made.analysis_scale == 0.25
+    assert made.plan.source_width == 4000  # the plan is given in the file's own pixels
+    assert made.plan.scale / 0.25 > MAX_UPSCALE  # in draft pixels: the finer decode was needed
+    assert made.plan.scale <= MAX_UPSCALE
     assert made.report.get("sharpness").passed
     assert _failing(made.report) == []
+
+
+def test_plan_and_analysis_are_in_the_input_pixels(faces_dir: Path, fa: FaceAnalyzer) -> None:
+    """What a caller holding the array needs (the window's crop adjuster): even when the face
+    was measured again on its neighbourhood, plan and analysis are in the array's pixels."""
+    face = load_rgb(faces_dir / "london-064-neutral.jpg")
+    frame = _canvas(face, (1920, 1440), 0.5, (700, 300))  # face ~0.12 of the long side
+    made = make_photo(frame, MOHRSS, analyzer=fa)
+    assert made.made and made.region is not None and made.analysis_scale == 1.0
+    assert made.analysis is not None and made.analysis.face is not None
+    assert (made.plan.source_width, made.plan.source_height) == (1920, 1440)
+    eye = made.plan.to_output(made.analysis.face.eye_mid)
+    assert abs(eye.x - made.report.measurements["eye_center_x"]) < 4  # type: ignore[operator]
+    assert abs((441 - eye.y) - made.report.measurements["eye_line"]) < 4  # type: ignore[operator]
+    # The operator moves the crop 12 output px to the right: the same steps from the render on.
+    moved = replace(made.plan, x0=made.plan.x0 - 12 / made.plan.scale)
+    again = make_photo(frame, MOHRSS, analyzer=fa, plan=moved, notes=("crop adjusted by the operator",))
+    assert again.plan == moved and "crop adjusted by the operator" in again.report.notes
+    dx = again.report.measurements["eye_center_x"] - made.report.measurements["eye_center_x"]  # type: ignore[operator]
+    assert abs(dx - 12) < 3
+    with pytest.raises(ValueError, match="RGB array"):
+        make_photo(faces_dir / "london-064-neutral.jpg", MOHRSS, analyzer=fa, plan=moved)
 
 
 def test_no_compliant_crop_gives_reasons_and_directions(faces_dir: Path, fa: FaceAnalyzer) -> None:
