@@ -180,6 +180,8 @@ def _photo(ctx: Context) -> int:
             original=raw,
             keep_originals_days=ctx.settings.keep_originals_days,
         )
+        # Originals older than the retention setting go (0 = never kept).
+        photos.purge_originals(s, ctx.settings.keep_originals_days)
     failing = info.failing_checks()
     if ctx.json:
         print(
