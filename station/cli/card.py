@@ -79,6 +79,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     emu.add_argument("--alg", choices=("3des", "sm4"), default="3des", help="card algorithm (default 3des)")
     emu.add_argument("--city-code", default="110000", help="city code of a new blank card (default 110000)")
     emu.add_argument("--card", type=Path, metavar="STATE", help="JSON file keeping the card between runs")
+    emu.add_argument(
+        "--wait",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="seconds to wait for the vpcd driver (default 30)",
+    )
     emu.set_defaults(handler=_emulate)
 
 
@@ -270,7 +277,7 @@ def _emulate(ctx: Context) -> int:
         tear_after=a.tear_after,
         on_change=(lambda st: st.save(state_file)) if state_file is not None else None,
     )
-    vpcd = VpcdCard(card, a.host, a.port, reinsert_after=a.reinsert_after, connect_timeout=30)
+    vpcd = VpcdCard(card, a.host, a.port, reinsert_after=a.reinsert_after, connect_timeout=a.wait)
     try:
         vpcd.start()
     except ConnectionError as exc:

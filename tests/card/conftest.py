@@ -8,17 +8,22 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from station.card.emulator import EmulatorConnection, SsseCard, blank_card
+from station.card.emulator import EmulatorConnection, SsseCard, VpcdCard, blank_card
 from station.card.encode import journal_for
 from station.card.journal import Journal
 from station.card.keys import TestKeyService
 from station.config import Settings
 from station.db import Database, open_database
 from station.domain import ApplicantData
+from tests.fixtures.pcscd import PcscdService
 from tests.records.factory import applicant, report
+
+if TYPE_CHECKING:
+    from station.card.workflow import CardDesk
 
 FACE = Path(__file__).resolve().parents[2].parent / "shared" / "faces" / "london-001-neutral.jpg"
 
@@ -98,3 +103,48 @@ def keys() -> TestKeyService:
 def card_on(layout: str = "2.0", **kwargs: object) -> tuple[SsseCard, EmulatorConnection]:
     card = SsseCard(blank_card(layout, **kwargs))  # type: ignore[arg-type]
     return card, EmulatorConnection(card)
+
+
+class Presenter:
+    """Presents emulated cards in the private pcscd's "Virtual PCD 00 00" (tests/fixtures/pcscd.py)
+    from a thread of the test process; every card is taken out again after the test."""
+
+    def __init__(self, service: PcscdService) -> None:
+        self.service = service
+        self.cards: list[VpcdCard] = []
+
+    def present(self, card: object, *, reinsert_after: float | None = None) -> VpcdCard:
+        v = VpcdCard(card, port=self.service.port, reinsert_after=reinsert_after)  # type: ignore[arg-type]
+        v.start()
+        self.cards.append(v)
+        self.service.wait_reader_state(True)
+        return v
+
+    def remove(self, v: VpcdCard) -> None:
+        v.remove()
+        self.service.wait_reader_state(False)
+
+    def reinsert(self, v: VpcdCard) -> None:
+        v.insert()
+        self.service.wait_reader_state(True)
+
+    def close(self) -> None:
+        for v in self.cards:
+            v.stop()
+        self.cards.clear()
+        self.service.wait_reader_state(False)
+
+
+@pytest.fixture
+def presenter(pcscd: PcscdService) -> Iterator[Presenter]:
+    p = Presenter(pcscd)
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def desk(station: Station, pcscd: PcscdService) -> CardDesk:
+    """The station's card desk on the real PC/SC stack (virtual readers allowed, test key)."""
+    from station.card.workflow import CardDesk
+
+    return CardDesk(settings=station.settings, data_dir=station.data_dir, operator="clerk", db=station.db)
