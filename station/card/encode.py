@@ -300,6 +300,7 @@ class EncodeOptions:
     card_number_prefix: str = "A"  # letter of card numbers the station allocates [U]
     validity_years: int = 10  # [U]
     restart: bool = False  # overwrite a card personalised elsewhere/for another application
+    city_code: str = ""  # the station's region (Settings.card_city_code): warn on other cards
     today: date | None = None
 
 
@@ -410,6 +411,12 @@ def _prepare(
             )
             card_type = card_type_for(src.data.birth_date, today)
             issue, expiry = today, _add_years(today, options.validity_years)
+    region = options.city_code.strip()
+    if region and not card_id.startswith(region):
+        warnings.append(
+            f"the card was made for city code {card_id[:6]}, this station is set up for {region} "
+            "(setting card_city_code)"
+        )
     if not card_number_is_valid(card_number):
         warnings.append(
             f"card number {card_number} fails its check character (expected "

@@ -77,7 +77,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--layout", choices=("1.0", "2.0", "3.0"), default="2.0", help="card version (default 2.0)"
     )
     emu.add_argument("--alg", choices=("3des", "sm4"), default="3des", help="card algorithm (default 3des)")
-    emu.add_argument("--city-code", default="110000", help="city code of a new blank card (default 110000)")
+    emu.add_argument(
+        "--city-code", help="city code of a new blank card (default: the card_city_code setting)"
+    )
     emu.add_argument("--card", type=Path, metavar="STATE", help="JSON file keeping the card between runs")
     emu.add_argument(
         "--wait",
@@ -269,7 +271,8 @@ def _emulate(ctx: Context) -> int:
         except (OSError, ValueError, KeyError) as exc:
             raise InputError(f"cannot read the card state {state_file}: {exc}") from exc
     else:
-        state = blank_card(a.layout, alg=ALG_SM4 if a.alg == "sm4" else ALG_3DES, city_code=a.city_code)
+        city = (a.city_code or ctx.settings.card_city_code or "110000").ljust(6, "0")
+        state = blank_card(a.layout, alg=ALG_SM4 if a.alg == "sm4" else ALG_3DES, city_code=city)
         if state_file is not None:
             state.save(state_file)
     card = SsseCard(

@@ -294,3 +294,11 @@ def test_a_journal_for_another_application_is_not_resumed_silently(station: Stat
         _encode(station, a2, card)
     _encode(station, a2, card, restart=True)
     _check_card(station, a2, card)
+
+
+def test_card_from_another_city_is_a_warning(station: Station) -> None:
+    app_id = station.new_application(16)
+    result = _encode(station, app_id, SsseCard(blank_card("2.0", city_code="330300")), city_code="110")
+    assert any("city code 330300" in w for w in result.warnings)
+    _check = SsseCard(blank_card("2.0", city_code="110105"))
+    assert _encode(station, station.new_application(17), _check, city_code="110").warnings == ()
