@@ -294,10 +294,12 @@ def main() -> int:
         f"{lv['display_fps'] / lv['source_fps']:.2f}  target: no dropped frames"
     )
     print(
-        f"   (analysis {lv['analysis_fps']:.1f} frames/s; {lv['analysis_dropped']} stale frames skipped, by design)"
+        f"   (analysis {lv['analysis_fps']:.1f} frames/s; "
+        f"{lv['analysis_dropped']} stale frames skipped, by design)"
     )
     print(
-        f"3. overlay lag: median {lv['lag_median_frames']} frame(s), p95 {lv['lag_p95_frames']}; baseline one "
+        f"3. overlay lag: median {lv['lag_median_frames']} frame(s), p95 {lv['lag_p95_frames']}; "
+        "baseline one "
         f"analysis {lv['baseline_analysis_ms']:.1f} ms = {lv['baseline_analysis_frames']:.2f} frames; ratio "
         f"{(lv['lag_median_frames'] or 0) / max(1e-9, lv['baseline_analysis_frames']):.2f}  "
         f"target <= {LAG_TARGET_FRAMES} frame"

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from capture.guidance import AutoCapture
@@ -128,6 +128,10 @@ def run(args: argparse.Namespace) -> int:
     attach_backends(deps, db_url)
 
     live = LiveController(None, source_factory, analysis, auto)  # type: ignore[arg-type]
+    # Start the camera and load the face models now, on their threads, while the window is
+    # built: start-up time is time to the first analysed frame. Their first signals are queued
+    # until the event loop runs, by which time the window has given the controller its view.
+    live.start()
     deps.live = live
     window = MainWindow(deps)  # gives the controller its view
     crash.parent_widget = window
@@ -148,8 +152,16 @@ def run(args: argparse.Namespace) -> int:
     window.capture_page.live_view.setFocus()
     after_show = deps.extra.get("after_show")
     if after_show is not None:
-        after_show(window)
-    live.start()
+        # Database and login once the camera is live (the first analysed frame), or after 2 s.
+        done: list[bool] = []
+
+        def open_records(*_: object) -> None:
+            if not done:
+                done.append(True)
+                after_show(window)
+
+        live.first_analysis.connect(open_records)
+        QTimer.singleShot(2000, open_records)
 
     hook = None
     if os.environ.get("STATION_TEST_SOCKET"):

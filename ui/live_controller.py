@@ -69,7 +69,8 @@ class LiveController(QObject):
         self.stop_camera()
         self._t_start = time.monotonic()
         self._first_reported = False
-        self.view.set_message("")
+        if self.view is not None:
+            self.view.set_message("")
         cam = CameraThread(self.source_factory)
         cam.opened.connect(self._on_camera_opened)
         cam.frame_ready.connect(self._on_camera_frame_ready)
