@@ -63,13 +63,19 @@ def _canvas_jpeg(face_path: Path, size: tuple[int, int], scale: float, quality: 
 
 
 def _median_ms(fn: Callable[[], object], runs: int) -> float:
+    return _medians(fn, runs)[0]
+
+
+def _medians(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time of this process (all threads), ms."""
     fn()  # warm
-    times = []
+    wall, cpu = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+        wall.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def bench_b(runs: int) -> dict[str, float]:
@@ -98,8 +104,10 @@ def bench_b(runs: int) -> dict[str, float]:
         geometry_ok = all(
             made.report.get(i).passed for i in ("face_width", "head_top", "eye_center_x", "eye_line")
         )
-        floor_ms = _median_ms(floor, runs)
-        make_ms = _median_ms(lambda: make_photo(big, profile, analyzer=fa, crop_analyzer=crop_fa), runs)
+        floor_ms, floor_cpu = _medians(floor, runs)
+        make_ms, make_cpu = _medians(
+            lambda: make_photo(big, profile, analyzer=fa, crop_analyzer=crop_fa), runs
+        )
         one_ms = _median_ms(lambda: make_photo(big, profile, analyzer=fa), runs)
         whiten_ms = _median_ms(
             lambda: make_photo(big, profile, analyzer=fa, crop_analyzer=crop_fa, whiten=True), runs
@@ -108,6 +116,9 @@ def bench_b(runs: int) -> dict[str, float]:
         "floor_ms": floor_ms,
         "make_ms": make_ms,
         "ratio": make_ms / floor_ms,
+        "floor_cpu_ms": floor_cpu,
+        "make_cpu_ms": make_cpu,
+        "cpu_ratio": make_cpu / floor_cpu,
         "make_one_analyzer_ms": one_ms,
         "ratio_one_analyzer": one_ms / floor_ms,
         "make_whiten_ms": whiten_ms,
@@ -138,10 +149,12 @@ def bench_c(n_photos: int) -> dict[str, float]:
         analyzers = _analyzers()
         k = min(8, n_photos)
         make_one(inputs[0], out / "warm.jpg", profile, False, analyzers)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for p in inputs[:k]:
             make_one(p, out / p.name, profile, False, analyzers)
         serial_rate = k / (time.perf_counter() - t0)
+        # CPU time of this process (all its threads) per photo: what other load cannot inflate much.
+        cpu_ms = (time.process_time() - c0) / k * 1000
 
         workers = os.cpu_count() or 1
         stamps: list[float] = []
@@ -168,6 +181,8 @@ def bench_c(n_photos: int) -> dict[str, float]:
         "serial_rate": serial_rate,
         "ratio": steady / serial_rate,
         "worker_peak_mb": peak.peak_kb / 1024,
+        "cpu_ms_per_photo": cpu_ms,
+        "cpu_bound_rate": (os.cpu_count() or 1) * 1000 / cpu_ms,
     }
 
 
@@ -258,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"(b) photo make, 4000x3000 JPEG: {b['make_ms']:.0f} ms; floor (full decode + one 358x441 encode) "
         f"{b['floor_ms']:.0f} ms; ratio {b['ratio']:.2f} (target <= {TARGET_B_RATIO}); "
+        f"CPU time {b['make_cpu_ms']:.0f} vs {b['floor_cpu_ms']:.0f} ms, ratio {b['cpu_ratio']:.2f}; "
         f"with whitening {b['make_whiten_ms']:.0f} ms, ratio {b['ratio_whiten']:.2f}; "
         f"one analyzer with Pose for both {b['make_one_analyzer_ms']:.0f} ms, "
         f"ratio {b['ratio_one_analyzer']:.2f}"
@@ -267,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(c) folder, {c['photos']:.0f} photos 1600x1200, {c['workers']:.0f} workers: "
         f"{c['rate']:.1f} photos/s (target >= {TARGET_C_RATE}); "
         f"{c['rate_with_startup']:.1f}/s including worker start-up; "
-        f"one process {c['serial_rate']:.1f}/s, ratio {c['ratio']:.2f}; made {c['made']:.0f}"
+        f"one process {c['serial_rate']:.1f}/s, ratio {c['ratio']:.2f}; made {c['made']:.0f}; "
+        f"CPU {c['cpu_ms_per_photo']:.0f} ms/photo, i.e. {c['cpu_bound_rate']:.1f}/s on idle cores"
     )
     d = bench_d()
     d["folder_worker_mb"] = c["worker_peak_mb"]
