@@ -17,7 +17,7 @@ __all__ = ["attach_backends"]
 log = logging.getLogger("station.ui")
 
 
-def attach_backends(deps: Any, db_url: str) -> None:
+def attach_backends(deps: Any, db_url: str, *, records: bool = True) -> None:
     extra = deps.extra
     extra["db_url"] = db_url
     extra["open_settings"] = lambda window: _open_settings(deps, window)
@@ -31,11 +31,13 @@ def attach_backends(deps: Any, db_url: str) -> None:
         extra["prepare_adjuster"] = lambda page, outcome, result: prepare_adjuster(
             page, outcome, result, deps.profile
         )
-    records = feature("station.records.applicants", "enroll", "records")
-    if not records.available:
-        extra["enroll_reason"] = records.reason
-        extra["records_reason"] = records.reason
-        extra["retake_reason"] = records.reason
+    if not records:
+        return
+    feat = feature("station.records.applicants", "enroll", "records")
+    if not feat.available:
+        extra["enroll_reason"] = feat.reason
+        extra["records_reason"] = feat.reason
+        extra["retake_reason"] = feat.reason
         return
     try:
         from ui.records_adapter import attach_records

@@ -313,10 +313,14 @@ class MainWindow(QMainWindow):
         if not feat.available:
             self.status.showMessage(feat.reason, 5000)
             return
-        source = "hot folder" if frame.still else "camera"
         self.pending_result = result
         self._whiten = False
-        self._make_photo(frame.pixels, source)
+        if frame.still and frame.path:
+            # A studio still: the pipeline decodes the file itself (EXIF orientation, draft
+            # decoding of a large JPEG), exactly as for `station photo make`.
+            self._make_photo(Path(frame.path), "hot folder")
+            return
+        self._make_photo(frame.pixels, "camera")
 
     def _make_photo(self, image: Any, source: str, plan: Any = None) -> None:
         self.deps.live.paused = True

@@ -83,8 +83,7 @@ def make_window(qtbot: Any, data_dir: Path) -> Iterator[Callable[..., Any]]:
             drafts=DraftStore(data_dir),
             crash=crash,
         )
-        if records:
-            attach_backends(deps, database_url(data_dir, settings))
+        attach_backends(deps, database_url(data_dir, settings), records=records)
         live = LiveController(
             None,
             source_factory or (lambda: DemoSource(realtime=False)),
@@ -102,6 +101,9 @@ def make_window(qtbot: Any, data_dir: Path) -> Iterator[Callable[..., Any]]:
 
     yield build
     for _window, pipeline, deps in made:
+        stop_card = deps.extra.get("shutdown_card")
+        if stop_card is not None:
+            stop_card()
         deps.live.shutdown()
         pipeline.close()
         deps.photos.close()

@@ -138,13 +138,17 @@ def test_unavailable_pipeline_disables_the_shutter(make_window: Any) -> None:
     assert "not available" in w.capture_page.shutter_note.text()
 
 
-def test_card_encoding_says_why_it_is_unavailable(make_window: Any) -> None:
+def test_card_encoding_waits_for_a_submitted_application(make_window: Any) -> None:
     w = make_window()
     card = w.enroll_page.card
-    if card.feature.available:
-        pytest.skip("the card backend has landed")
-    assert not card.encode.isEnabled()
-    assert card.feature.reason in card.reader.text()
+    if not card.feature.available:
+        assert not card.encode.isEnabled() and card.feature.reason in card.reader.text()
+        return
+    assert not card.encode.isEnabled() and "Save the enrollment" in card.encode.toolTip()
+    card.set_application(7, "photo_accepted")
+    assert not card.encode.isEnabled() and "Submit" in card.encode.toolTip()
+    card.set_application(7, "submitted")
+    assert card.encode.isEnabled()
 
 
 def test_crash_handler_logs_and_shows_one_dialog(make_window: Any, qtbot: Any, data_dir: Path) -> None:
@@ -271,3 +275,71 @@ def test_chinese_translation_is_installed(qtbot: Any) -> None:
     finally:
         if tr is not None:
             app.removeTranslator(tr)
+
+
+@pytest.mark.slow
+def test_hot_folder_still_goes_through_the_pipeline(
+    make_window: Any, demo_source: DemoSource, qtbot: Any, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    from capture.sources import HotFolderSource
+
+    folder = tmp_path / "dslr"
+    folder.mkdir()
+    w = make_window(lambda: HotFolderSource(folder, fps=50, settle_s=0.1), records=False)
+    live = w.deps.live
+    with qtbot.waitSignal(live.camera_opened, timeout=5000):
+        live.start()
+    Image.fromarray(demo_source.render(3)).save(folder / "IMG_0001.JPG", quality=92)
+    qtbot.waitUntil(lambda: w.review_page.outcome is not None, timeout=30000)
+    out = w.review_page.outcome
+    assert out.source == "hot folder" and out.source_path and out.source_path.endswith("IMG_0001.JPG")
+    assert out.compliant, [c.id for c in out.report.failing("error")]
+    live.stop_camera()
+
+
+@pytest.mark.slow
+def test_adjusting_the_crop_rechecks_the_photo(make_window: Any, demo_source: DemoSource) -> None:
+    w = make_window(records=False)
+    w.deps.live.auto.enabled = False
+    w.deps.live.feed(_frame(demo_source, 0))
+    assert w.deps.live.shutter()
+    rp = w.review_page
+    first = rp.outcome
+    assert first is not None and first.compliant
+    assert rp.adjust.isEnabled(), rp.adjust.toolTip()
+    rp.adjust.setChecked(True)
+    box0 = rp.adjuster.box
+    rp.adjuster.move_by(400, 0)  # far to the right: clamped inside the spec bounds
+    box1 = rp.adjuster.box
+    assert box1 != box0 and box1.x0 - box0.x0 < 400
+    rp.adjuster.committed.emit(box1)
+    second = rp.outcome
+    assert second is not first
+    assert "crop adjusted by the operator" in second.report.notes
+    assert second.report.get("eye_center_x").passed  # the clamp kept the geometry inside
+    # Whitening re-makes the photo and the report says so.
+    rp.whiten.setChecked(True)
+    assert rp.outcome.whitened and rp.outcome.report.whitened
+
+
+def test_records_browser_masks_numbers(make_window: Any, qtbot: Any) -> None:
+    w = make_window()
+    page = w.enroll_page
+    page.form.set_values(dict(APPLICANT, photo_receipt_number="0000012026010500078"))
+    page._on_save_clicked()
+    assert page.application_id is not None
+    w.tabs.setCurrentIndex(3)
+    rb = w.records_page
+    qtbot.waitUntil(lambda: rb.table.rowCount() == 1, timeout=5000)
+    shown = rb.table.item(0, 2).text()
+    assert shown != APPLICANT["document_number"] and "*" in shown
+    assert rb.table.item(0, 0).text() == "张三"
+    rb.query.setText("ZHANG")
+    rb._on_go_clicked()
+    assert rb.table.rowCount() == 1
+    rb._on_table_cell_double_clicked(0, 0)
+    assert w.tabs.currentIndex() == 2
+    w.tabs.setCurrentIndex(4)
+    qtbot.waitUntil(lambda: "0" in w.retake_page.count.text(), timeout=5000)
