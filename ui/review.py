@@ -59,8 +59,12 @@ def check_label(check_id: str, lang: str = "zh") -> str:
 
 
 def _fmt(value: object) -> str:
+    if isinstance(value, bool):
+        return "✔" if value else "✘"
     if isinstance(value, float):
         return f"{value:.1f}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_fmt(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return ", ".join(_fmt(v) for v in value)
     return "—" if value is None else str(value)
