@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from capture.profiles import Profile
 from ui.crop_adjuster import CropBox
 
@@ -38,14 +40,19 @@ def prepare_adjuster(page: Any, outcome: Any, live_result: Any, profile: Profile
     plan = outcome.plan
     if outcome.original is None or plan is None or getattr(plan, "identity", False):
         page.set_adjust_available(
-            False, page.tr("Only a photo made from a larger picture can be re-cropped.")
+            False,
+            QCoreApplication.translate(
+                "ReviewPage", "Only a photo made from a larger picture can be re-cropped."
+            ),
         )
         return
     face = outcome.analysis.face if outcome.analysis is not None else None
     if face is None and live_result is not None and live_result.analysis is not None:
         face = live_result.analysis.face
     if face is None:
-        page.set_adjust_available(False, page.tr("No face was measured on this picture."))
+        page.set_adjust_available(
+            False, QCoreApplication.translate("ReviewPage", "No face was measured on this picture.")
+        )
         return
     page.set_adjust_available(True)
     page.adjuster.set_source(outcome.original, face, profile, CropBox(plan.scale, plan.x0, plan.y0))

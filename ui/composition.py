@@ -8,6 +8,7 @@ import dataclasses
 import logging
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from ui.services import Feature, feature
@@ -101,7 +102,7 @@ def _open_settings(deps: Any, window: QWidget) -> None:
         try:
             new.save(deps.data_dir)
         except Exception as exc:
-            window.show_error(window.tr("Settings not saved"), str(exc))  # type: ignore[attr-defined]
+            window.show_error(QCoreApplication.translate("MainWindow", "Settings not saved"), str(exc))  # type: ignore[attr-defined]
             return
         changed = [
             f.name for f in dataclasses.fields(new) if getattr(new, f.name) != getattr(deps.settings, f.name)

@@ -1,6 +1,7 @@
-"""The window's door to the records, forms and printing services of ``station``. Plain Python
-(no Qt): every method opens ONE session for one user action, calls a service and returns its
-plain dataclasses. The window calls these from the job runner, never on the GUI thread.
+"""The window's door to the records, forms and printing services of ``station``.
+:class:`RecordsAdapter` is plain Python: every method opens ONE session for one user action,
+calls a service and returns its plain dataclasses. The window calls these from the job runner,
+never on the GUI thread.
 
 Also :func:`attach_records`, which plugs the enrollment, records and retake pages into the
 window's dependencies when the records backend is present."""
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from PySide6.QtCore import QCoreApplication
 
 from station.config import Settings
 from station.domain import ApplicantData
@@ -233,7 +236,7 @@ def attach_records(deps: Any, db_url: str) -> None:
 
 def _after_show(window: Any, deps: Any, adapter: RecordsAdapter) -> None:
     """Open the database off the GUI thread, then ask for a login when operators exist."""
-    window.status.set_item("database", "warn", window.tr("database: opening"))
+    window.status.set_item("database", "warn", QCoreApplication.translate("MainWindow", "database: opening"))
 
     def opened(result: tuple[str, bool]) -> None:
         kind, has_ops = result
@@ -242,8 +245,10 @@ def _after_show(window: Any, deps: Any, adapter: RecordsAdapter) -> None:
             _login(window, deps, adapter)
 
     def failed(exc: BaseException) -> None:
-        window.status.set_item("database", "error", window.tr("database error"))
-        window.show_error(window.tr("The database cannot be opened"), str(exc))
+        window.status.set_item(
+            "database", "error", QCoreApplication.translate("MainWindow", "database error")
+        )
+        window.show_error(QCoreApplication.translate("MainWindow", "The database cannot be opened"), str(exc))
 
     deps.jobs.run("open database", lambda: (adapter.ping(), adapter.has_operators()), opened, failed)
 

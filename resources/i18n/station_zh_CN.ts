@@ -550,6 +550,22 @@
         <source>%1 failed</source>
         <translation>%1失败</translation>
     </message>
+    <message>
+        <source>Settings not saved</source>
+        <translation>设置未保存</translation>
+    </message>
+    <message>
+        <source>database: opening</source>
+        <translation>数据库：正在打开</translation>
+    </message>
+    <message>
+        <source>database error</source>
+        <translation>数据库故障</translation>
+    </message>
+    <message>
+        <source>The database cannot be opened</source>
+        <translation>无法打开数据库</translation>
+    </message>
 </context>
 <context>
     <name>RecordsBrowser</name>
@@ -699,6 +715,14 @@
         <source>Only a compliant photo can be accepted.</source>
         <translation>只能接受合格的照片。</translation>
     </message>
+    <message>
+        <source>Only a photo made from a larger picture can be re-cropped.</source>
+        <translation>只有从较大的原图制作的照片才能重新裁剪。</translation>
+    </message>
+    <message>
+        <source>No face was measured on this picture.</source>
+        <translation>此图片未测量到人脸。</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -785,36 +809,6 @@
     <message>
         <source>The card city code has 3 digits.</source>
         <translation>城市代码为 3 位数字。</translation>
-    </message>
-</context>
-<context>
-    <name>page</name>
-    <message>
-        <source>Only a photo made from a larger picture can be re-cropped.</source>
-        <translation>只有从较大的原图制作的照片才能重新裁剪。</translation>
-    </message>
-    <message>
-        <source>No face was measured on this picture.</source>
-        <translation>此图片未测量到人脸。</translation>
-    </message>
-</context>
-<context>
-    <name>window</name>
-    <message>
-        <source>Settings not saved</source>
-        <translation>设置未保存</translation>
-    </message>
-    <message>
-        <source>database: opening</source>
-        <translation>数据库：正在打开</translation>
-    </message>
-    <message>
-        <source>database error</source>
-        <translation>数据库故障</translation>
-    </message>
-    <message>
-        <source>The database cannot be opened</source>
-        <translation>无法打开数据库</translation>
     </message>
 </context>
 </TS>
