@@ -32,11 +32,11 @@ __all__ = [
 FloatArray = npt.NDArray[np.float32]
 U8Array = npt.NDArray[np.uint8]
 
-# Face width (cheek to cheek) the statistics are measured at. 110 px is a little above half the
-# 179-255 px of the output photo (spec photo.md §2), so the final file is downscaled about 2x
-# (JPEG blocking averages out) and a 720p frame (face ~250-350 px) about 3x: cheap enough for the
-# live-view budget and still enough pixels (>= 4000) of background.
-STATS_FACE_WIDTH = 110.0
+# Face width (cheek to cheek) the statistics are measured at. 80 px is under half the 179-255 px of
+# the output photo (spec photo.md §2), so the final file is downscaled 2.2-3.2x (JPEG blocking
+# averages out) and a 720p frame (face ~250-350 px) 3-4x: the window around the face is then about
+# 170x250 px, cheap enough for the live view's budget, with thousands of background pixels.
+STATS_FACE_WIDTH = 80.0
 # Bounds of the stats image's long side when there is no face or an extreme one.
 STATS_LONG_MIN, STATS_LONG_MAX = 160, 640
 NO_FACE_LONG = 320
@@ -57,11 +57,12 @@ ZONE_PERCENTILE = 75
 # (london-001: curls up to 0.3 face widths out); spread and texture leave it out.
 HAIR_HALO = 0.3
 # Objects: background pixels further than this (CIE76) from the far background's colour, in blobs
-# wider than OBJECT_KERNEL stats px (about 10 output px: hair strands are 1-4).
+# wider than OBJECT_KERNEL stats px (about 12 output px: hair strands are 1-4).
 OBJECT_DELTA_E = 20.0
-OBJECT_KERNEL = 7
-# A blob is solid when the p90 - p10 of L* inside it is under this (london-001's curls: 20-35).
-OBJECT_SOLID_SPREAD = 14.0
+OBJECT_KERNEL = 5
+# A blob is solid when the interquartile range of L* inside it is under this: loose curls outside
+# the mask (london-001) are strands and gaps, 12-40; painted or photographed objects 1-6.
+OBJECT_SOLID_SPREAD = 10.0
 # Near-head band for shadows: background within this many face widths of the person's outline,
 # above the chin; "far" background is beyond twice that.
 SHADOW_BAND_FACE = 0.15
@@ -159,13 +160,17 @@ def background_stats(
     odd = (raw_bg & (diff > OBJECT_DELTA_E)).astype(np.uint8)
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OBJECT_KERNEL, OBJECT_KERNEL))
     odd = cv2.morphologyEx(odd, cv2.MORPH_OPEN, k)
-    n_obj, labels, cstats, _cent = cv2.connectedComponentsWithStats(odd, connectivity=8)
     obj_area = 0
+    n_obj, labels, cstats = 0, None, None
+    if odd.any():
+        n_obj, labels, cstats, _cent = cv2.connectedComponentsWithStats(odd, connectivity=8)
     for i in range(1, n_obj):
+        assert labels is not None and cstats is not None
         inside = lum[labels == i]
         # Solid blobs only: loose curls that the segmentation left out are strands with background
-        # between them (L* spread 15-30 inside the blob); objects are solid (spread < 10).
-        if float(np.percentile(inside, 90) - np.percentile(inside, 10)) < OBJECT_SOLID_SPREAD:
+        # between them; objects are solid. Interquartile range of L* inside the blob.
+        q25, q75 = np.percentile(inside, (25, 75))
+        if float(q75 - q25) < OBJECT_SOLID_SPREAD:
             obj_area += int(cstats[i, cv2.CC_STAT_AREA])
     objects = obj_area / max(1.0, float(raw_bg.sum()))
 

@@ -64,6 +64,18 @@ DETECT_MIN_SCORE = 0.6
 # 256x256, so larger inputs only cost conversion time); the mask is resized back up.
 SEG_LONG_STILL = 768
 POSE_LONG = 960  # Pose input long side (its model runs at 256x256)
+DETECT_LONG_LIVE = 480  # live frames are counted on a copy this long (the model runs at 128x128)
+# Live view: FaceDetection runs on every 3rd frame (a person stepping in is counted within 0.1 s
+# at 30 fps); FaceMesh's own count is used on every frame.
+DETECT_EVERY_LIVE = 3
+SEG_WIDTH_LIVE = 256  # the landscape segmentation model's input width
+# The statistics window around the face, in face widths from the eye midpoint: wider and taller
+# than any crop of the profiles (358x441 at face width 179-255 spans 1.0 face widths either side,
+# 1.3 above and 1.4 below the eyes at the smallest face), so it holds the crop's background, the
+# whole head with its hair, and the top of the clothing.
+WINDOW_HALF_WIDTH = 1.05
+WINDOW_ABOVE = 1.7
+WINDOW_BELOW = 1.45
 # Head top cross-check (spec photo.md §2: the top of the head *including hair*). The segmented top
 # must lie between these multiples of the face height (forehead landmark 10 to chin 152) above the
 # forehead landmark; outside, segmentation is taken to have failed (merged with a dark background
@@ -93,6 +105,24 @@ def _resize(img: npt.NDArray[Any], w: int, h: int, fast: bool) -> npt.NDArray[An
     return out
 
 
+_LM_BYTES = 17  # one serialised landmark: 0x0a 0x0f, then x, y, z each as tag + 4-byte float
+
+
+def _landmarks_array(fl: Any) -> FloatArray:
+    """A NormalizedLandmarkList as an n x 3 float32 array. Reads the serialised protobuf directly
+    (10x faster than attribute access) when every landmark has exactly x, y and z set, which is
+    FaceMesh's output; otherwise falls back to attribute access."""
+    buf = fl.SerializeToString()
+    n = len(fl.landmark)
+    if len(buf) == _LM_BYTES * n:
+        raw = np.frombuffer(buf, np.uint8).reshape(n, _LM_BYTES)
+        if (raw[:, 2] == 0x0D).all() and (raw[:, 7] == 0x15).all() and (raw[:, 12] == 0x1D).all():
+            cols = [3, 4, 5, 6, 8, 9, 10, 11, 13, 14, 15, 16]
+            out: FloatArray = np.ascontiguousarray(raw[:, cols]).view("<f4").reshape(n, 3).astype(np.float32)
+            return out
+    return np.array([(p.x, p.y, p.z) for p in fl.landmark], dtype=np.float32)
+
+
 class FaceAnalyzer:
     """Runs the face models on one image or live frame at a time. A context manager."""
 
@@ -110,8 +140,8 @@ class FaceAnalyzer:
                 min_detection_confidence=MESH_MIN_DETECTION,
                 min_tracking_confidence=MESH_MIN_TRACKING,
             )
-            # General model (256x256) for stills, which are often portrait; landscape model
-            # (144x256) for camera frames.
+            # General model (256x256) for stills, which are often portrait; the landscape model
+            # (144x256, half the time) on a 16:9 region of the live frame.
             self._seg = sol.selfie_segmentation.SelfieSegmentation(model_selection=0 if still else 1)
             # Full-range detector on stills (small pasted or background faces), short-range live.
             self._det = sol.face_detection.FaceDetection(
@@ -125,6 +155,8 @@ class FaceAnalyzer:
         except Exception as exc:  # mediapipe raises RuntimeError/ValueError/FileNotFoundError
             raise AnalysisError(f"cannot start the face models: {exc}") from exc
         self._closed = False
+        self._frame = 0  # live frames analysed (the detector runs on every DETECT_EVERY_LIVE-th)
+        self._n_det = 0
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -167,47 +199,65 @@ class FaceAnalyzer:
         main = max(faces, key=lambda p: abs(float(p[L.CHEEK_R, 0] - p[L.CHEEK_L, 0]))) if faces else None
         face_w = None if main is None else float(np.hypot(*(main[L.CHEEK_R, :2] - main[L.CHEEK_L, :2])))
 
-        s = stats_scale(w, h, face_w)
-        sw, sh = max(1, round(w * s)), max(1, round(h * s))
-        small = _resize(rgb, sw, sh, fast=not self.still)
+        # The statistics look at the window a crop would take around the face (the whole picture
+        # when it is the output already), at the stats scale: same figures for a frame and a file.
+        x0, y0, x1, y1 = stats_window(w, h, main, face_w)
+        ww, wh = x1 - x0, y1 - y0
+        s = stats_scale(ww, wh, face_w)
+        sw, sh = max(1, round(ww * s)), max(1, round(wh * s))
+        small = _resize(rgb[y0:y1, x0:x1], sw, sh, fast=not self.still)
+        kx, ky = sw / ww, sh / wh
 
-        # Person mask: `mask_hi` for the head top, `mask_small` for the statistics.
+        # Person mask: `mask_hi` (with its scale and offset) for the head top, `mask_small` for
+        # the statistics.
         if self.still:
             seg_s = min(1.0, SEG_LONG_STILL / max(w, h))
             seg_img = _resize(rgb, max(1, round(w * seg_s)), max(1, round(h * seg_s)), fast=False)
             mask_hi = self._segment(seg_img)
-            mask_small = _resize(mask_hi, sw, sh, fast=False)
             mask_scale = seg_img.shape[1] / w
+            mx0, my0 = round(x0 * mask_scale), round(y0 * mask_scale)
+            mx1, my1 = max(mx0 + 1, round(x1 * mask_scale)), max(my0 + 1, round(y1 * mask_scale))
+            mask_small = _resize(mask_hi[my0:my1, mx0:mx1], sw, sh, fast=False)
+            mask_off = (0.0, 0.0)
             person_mask: FloatArray | None = np.clip(_resize(mask_hi, w, h, fast=True), 0.0, 1.0)
+            det_img = rgb
         else:
-            mask_small = self._segment(small)
-            mask_hi = mask_small
-            mask_scale = sw / w
+            # The landscape model (144x256, the fastest) on a 16:9 region around the window.
+            lx0, ly0, lx1, ly1 = landscape_region(w, h, (x0, y0, x1, y1))
+            ls = SEG_WIDTH_LIVE / (lx1 - lx0)
+            seg_h = max(1, round((ly1 - ly0) * ls))
+            seg_img = _resize(rgb[ly0:ly1, lx0:lx1], SEG_WIDTH_LIVE, seg_h, fast=True)
+            mask_hi = self._segment(seg_img)
+            mask_scale = ls
+            mask_off = (float(lx0), float(ly0))
+            mx0, my0 = round((x0 - lx0) * ls), round((y0 - ly0) * ls)
+            mx1, my1 = max(mx0 + 1, round((x1 - lx0) * ls)), max(my0 + 1, round((y1 - ly0) * ls))
+            mask_small = _resize(mask_hi[my0:my1, mx0:mx1], sw, sh, fast=True)
             person_mask = None
+            det_img = None
+            if self._frame % DETECT_EVERY_LIVE == 0:
+                ds = min(1.0, DETECT_LONG_LIVE / max(w, h))
+                det_img = _resize(rgb, max(1, round(w * ds)), max(1, round(h * ds)), fast=True)
+        self._frame += 1
 
-        face_count = self._count_faces(rgb if self.still else small, len(faces))
+        face_count = self._count_faces(det_img, len(faces))
 
         lab = to_lab(small)
         geom = None
         chin_y_s = face_h_s = cx_s = None
         if main is not None:
-            geom = self._geometry(main, mask_hi, mask_scale)
-            chin_y_s = geom.chin.y * (sh / h)
-            face_h_s = max(1.0, (geom.chin.y - geom.forehead.y) * (sh / h))
-            cx_s = geom.eye_mid.x * (sw / w)
-        bg = background_stats(
-            lab,
-            mask_small,
-            face_center_x=cx_s,
-            chin_y=chin_y_s,
-            face_width=None if face_w is None else face_w * (sw / w),
-        )
+            geom = self._geometry(main, mask_hi, mask_scale, mask_off)
+            chin_y_s = (geom.chin.y - y0) * ky
+            face_h_s = max(1.0, (geom.chin.y - geom.forehead.y) * ky)
+            cx_s = (geom.eye_mid.x - x0) * kx
+        fw_s = None if face_w is None else face_w * kx
+        bg = background_stats(lab, mask_small, face_center_x=cx_s, chin_y=chin_y_s, face_width=fw_s)
         clothing = None
         tilt = None
-        if chin_y_s is not None and face_h_s is not None and cx_s is not None and face_w is not None:
-            tilt = shoulder_tilt(mask_small, center_x=cx_s, chin_y=chin_y_s, face_width=face_w * (sw / w))
+        if chin_y_s is not None and face_h_s is not None and cx_s is not None and fw_s is not None:
+            tilt = shoulder_tilt(mask_small, center_x=cx_s, chin_y=chin_y_s, face_width=fw_s)
             assert main is not None
-            pts = main[:, :2] * np.array([sw / w, sh / h], np.float32)
+            pts = (main[:, :2] - np.array([x0, y0], np.float32)) * np.array([kx, ky], np.float32)
             clothing = clothing_stats(
                 lab, mask_small, chin_y=chin_y_s, face_height=face_h_s, background=bg, skin=skin_lab(lab, pts)
             )
@@ -223,14 +273,14 @@ class FaceAnalyzer:
             person_mask=person_mask,
             clothing=clothing,
             shoulder_tilt=tilt,
-            stats_scale=sw / w,
+            stats_scale=kx,
         )
 
     def _mesh_faces(self, rgb: U8Array, w: int, h: int) -> list[FloatArray]:
         res = self._mesh.process(rgb)
         out: list[FloatArray] = []
         for fl in res.multi_face_landmarks or ():
-            a = np.array([(p.x, p.y, p.z) for p in fl.landmark], dtype=np.float32)
+            a = _landmarks_array(fl)
             if a.shape[0] < 478:  # refine_landmarks is on, so this would be a model mismatch
                 raise AnalysisError(f"FaceMesh returned {a.shape[0]} landmarks, expected 478")
             a[:, 0] *= w
@@ -246,10 +296,12 @@ class FaceAnalyzer:
             raise AnalysisError("segmentation returned no mask")
         return np.asarray(m, dtype=np.float32)
 
-    def _count_faces(self, img: U8Array, n_mesh: int) -> int:
-        res = self._det.process(img)
-        n_det = sum(1 for d in (res.detections or ()) if d.score and d.score[0] >= DETECT_MIN_SCORE)
-        return max(n_det, n_mesh)
+    def _count_faces(self, img: U8Array | None, n_mesh: int) -> int:
+        """Faces found by the detector (or its last count, when ``img`` is None) and FaceMesh."""
+        if img is not None:
+            res = self._det.process(img)
+            self._n_det = sum(1 for d in (res.detections or ()) if d.score and d.score[0] >= DETECT_MIN_SCORE)
+        return max(self._n_det, n_mesh)
 
     def _shoulders(self, rgb: U8Array, w: int, h: int) -> Shoulders | None:
         assert self._pose is not None
@@ -267,14 +319,16 @@ class FaceAnalyzer:
             visibility=float(min(left.visibility, right.visibility)),
         )
 
-    def _geometry(self, p: FloatArray, mask: FloatArray, mask_scale: float) -> FaceGeometry:
+    def _geometry(
+        self, p: FloatArray, mask: FloatArray, mask_scale: float, mask_off: tuple[float, float]
+    ) -> FaceGeometry:
         def pt(i: int) -> Point:
             return Point(float(p[i, 0]), float(p[i, 1]))
 
         yaw, pitch, roll = L.head_angles(p)
         gx, gy = L.gaze_offsets(p)
         forehead, chin = pt(L.FOREHEAD), pt(L.CHIN)
-        top_y, source, clipped = head_top(p, mask, mask_scale)
+        top_y, source, clipped = head_top(p, mask, mask_scale, mask_off)
         return FaceGeometry(
             eye_left=pt(L.IRIS_L),
             eye_right=pt(L.IRIS_R),
@@ -301,6 +355,31 @@ class FaceAnalyzer:
             gaze_y=gy,
             landmarks=p.copy(),
         )
+
+
+def landscape_region(w: int, h: int, window: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """A 16:9 region of the image centred on ``window`` and holding it (clipped to the image)."""
+    x0, y0, x1, y1 = window
+    rw = max(x1 - x0, round((y1 - y0) * 16 / 9))
+    cx = (x0 + x1) / 2
+    lx0 = max(0, min(w - rw, round(cx - rw / 2))) if rw < w else 0
+    lx1 = min(w, lx0 + rw)
+    return lx0, y0, lx1, y1
+
+
+def stats_window(w: int, h: int, p: FloatArray | None, face_w: float | None) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) of the statistics window, inside the image."""
+    if p is None or face_w is None or face_w <= 1:
+        return 0, 0, w, h
+    cx = float(p[L.IRIS_L, 0] + p[L.IRIS_R, 0]) / 2
+    cy = float(p[L.IRIS_L, 1] + p[L.IRIS_R, 1]) / 2
+    x0 = max(0, math.floor(cx - WINDOW_HALF_WIDTH * face_w))
+    x1 = min(w, math.ceil(cx + WINDOW_HALF_WIDTH * face_w))
+    y0 = max(0, math.floor(cy - WINDOW_ABOVE * face_w))
+    y1 = min(h, math.ceil(cy + WINDOW_BELOW * face_w))
+    if x1 - x0 < 16 or y1 - y0 < 16:
+        return 0, 0, w, h
+    return x0, y0, x1, y1
 
 
 def segmented_top(p: FloatArray, mask: FloatArray, mask_scale: float) -> tuple[float, bool] | None:
@@ -340,14 +419,25 @@ def segmented_top(p: FloatArray, mask: FloatArray, mask_scale: float) -> tuple[f
     return top, clipped
 
 
-def head_top(p: FloatArray, mask: FloatArray, mask_scale: float) -> tuple[float, str, bool]:
-    """(head_top_y in analysed px, source, clipped): segmentation cross-checked with landmarks."""
+def head_top(
+    p: FloatArray, mask: FloatArray, mask_scale: float, mask_off: tuple[float, float] = (0.0, 0.0)
+) -> tuple[float, str, bool]:
+    """(head_top_y in analysed px, source, clipped): segmentation cross-checked with landmarks.
+
+    ``mask`` covers the analysed image from ``mask_off`` (analysed px) at ``mask_scale``. The
+    hair is clipped only when the mask reaches the top of the *image*; reaching the top of a
+    window that starts lower means the window was too small, and the landmarks are used."""
     fy = float(p[L.FOREHEAD, 1])
     face_h = max(1.0, float(p[L.CHIN, 1]) - fy)
-    seg = segmented_top(p, mask, mask_scale)
+    q = p.copy()
+    q[:, 0] -= mask_off[0]
+    q[:, 1] -= mask_off[1]
+    seg = segmented_top(q, mask, mask_scale)
+    if seg is not None and seg[1] and mask_off[1] > 0:
+        seg = None
     if seg is not None:
         top_m, clipped = seg
-        top = top_m / mask_scale
+        top = top_m / mask_scale + mask_off[1]
         ratio = (fy - top) / face_h
         if clipped and ratio >= HEAD_TOP_MIN_RATIO:
             return 0.0, "segmentation", True

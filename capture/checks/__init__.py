@@ -107,7 +107,13 @@ def check_scene(
             res[r.id] = r
     for r in _bg.check_background(analysis.background):
         res[r.id] = r
-    res["border"] = _bg.check_border(rgb)
+    if (rgb.shape[1], rgb.shape[0]) == (profile.width, profile.height):
+        res["border"] = _bg.check_border(rgb)
+    else:
+        # A frame or a larger photo has no border of its own: the crop makes the edges.
+        res["border"] = result(
+            "border", True, None, "no frame or margin", "在最终照片上检查", "judged on the final photo"
+        )
 
     ff = face_frame(rgb, face) if face is not None else None
     if ff is None or face is None:

@@ -65,9 +65,14 @@ class FaceFrame:
         out: BoolArray = m.astype(bool) & self.valid
         return out
 
-    def ellipse(self, cx: float, cy: float, rx: float, ry: float) -> BoolArray:
+    @cached_property
+    def _grid(self) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
         h, w = self.shape
-        yy, xx = np.mgrid[0:h, 0:w]
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        return yy, xx
+
+    def ellipse(self, cx: float, cy: float, rx: float, ry: float) -> BoolArray:
+        yy, xx = self._grid
         out: BoolArray = (((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2 <= 1.0) & self.valid
         return out
 
@@ -118,24 +123,40 @@ def face_frame(rgb: U8Array, face: FaceGeometry) -> FaceFrame | None:
         return None
     s = NORM_IPD / ipd
     ang = math.atan2(dy, dx)
-    src = rgb
-    pre = 1.0
-    if s < 0.5:
-        # Area-average first so the warp does not alias (a large photo, a near face).
-        pre = min(1.0, 2.0 * s)
-        src = cv2.resize(
-            rgb,
-            (max(1, round(rgb.shape[1] * pre)), max(1, round(rgb.shape[0] * pre))),
-            interpolation=cv2.INTER_AREA,
-        )
-    sx, sy = src.shape[1] / rgb.shape[1], src.shape[0] / rgb.shape[0]
     c, si = math.cos(-ang) * s, math.sin(-ang) * s
     mx, my = (el.x + er.x) / 2, (el.y + er.y) / 2
     # Full transform in original pixels: p' = R(-ang) * s * (p - mid) + NORM_EYE
     m_full = np.array(
         [[c, -si, NORM_EYE[0] - (c * mx - si * my)], [si, c, NORM_EYE[1] - (si * mx + c * my)]], np.float64
     )
-    m_src = m_full.copy()
+    # Only the part of the picture that lands in the frame is resampled (a 1080p frame or a large
+    # photo is not shrunk as a whole): the frame's corners mapped back, plus a margin.
+    inv = cv2.invertAffineTransform(m_full)
+    fw, fh = NORM_SIZE
+    corners = np.array([[0, 0, 1], [fw, 0, 1], [0, fh, 1], [fw, fh, 1]], np.float64) @ inv.T
+    ih, iw = rgb.shape[:2]
+    margin = 4.0 / s
+    cx0 = max(0, math.floor(corners[:, 0].min() - margin))
+    cy0 = max(0, math.floor(corners[:, 1].min() - margin))
+    cx1 = min(iw, math.ceil(corners[:, 0].max() + margin))
+    cy1 = min(ih, math.ceil(corners[:, 1].max() + margin))
+    if cx1 - cx0 < 2 or cy1 - cy0 < 2:
+        return None
+    src = rgb[cy0:cy1, cx0:cx1]
+    m_crop = m_full.copy()
+    m_crop[:, 2] += m_full[:, :2] @ np.array([cx0, cy0], np.float64)
+    sx = sy = 1.0
+    if s < 0.5:
+        # Area-average first so the warp does not alias (a large photo, a near face).
+        pre = min(1.0, 2.0 * s)
+        small = cv2.resize(
+            src,
+            (max(1, round(src.shape[1] * pre)), max(1, round(src.shape[0] * pre))),
+            interpolation=cv2.INTER_AREA,
+        )
+        sx, sy = small.shape[1] / src.shape[1], small.shape[0] / src.shape[0]
+        src = small
+    m_src = m_crop.copy()
     m_src[0, 0] /= sx
     m_src[0, 1] /= sy
     m_src[1, 0] /= sx
