@@ -3,7 +3,7 @@ switches an operator needs (auto-capture, mirror, open a file, reconnect)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -117,9 +117,10 @@ class CapturePage(QWidget):
 
     def set_auto_state(self, state: str, value: float) -> None:
         if state == "countdown":
-            self.auto_label.setText(self.tr("Taking the photo in %1 s").replace("%1", f"{value:.1f}"))
+            text = self.tr("Taking the photo in %1 s").replace("%1", f"{value:.1f}")
         elif state == "counting":
-            self.auto_label.setText(self.tr("All green: hold still…"))
+            text = self.tr("All green: hold still…")
         else:
-            self.auto_label.setText("")
-        self.auto_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
+            text = ""
+        if text != self.auto_label.text():  # called for every analysed frame: no needless relayout
+            self.auto_label.setText(text)

@@ -428,6 +428,11 @@ class MainWindow(QMainWindow):
     # -- settings ----------------------------------------------------------------------------
     @Slot()
     def _on_settings_requested(self) -> None:
+        if self.deps.role not in ("admin", "supervisor"):
+            self.show_error(
+                self.tr("Settings"), self.tr("Only a supervisor or an administrator can change the settings.")
+            )
+            return
         opener = self.deps.extra.get("open_settings")
         if opener is not None:
             opener(self)

@@ -547,6 +547,14 @@
         <translation>保存照片</translation>
     </message>
     <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Only a supervisor or an administrator can change the settings.</source>
+        <translation>只有主管或管理员可以修改设置。</translation>
+    </message>
+    <message>
         <source>%1 failed</source>
         <translation>%1失败</translation>
     </message>

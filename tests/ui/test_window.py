@@ -343,3 +343,19 @@ def test_records_browser_masks_numbers(make_window: Any, qtbot: Any) -> None:
     assert w.tabs.currentIndex() == 2
     w.tabs.setCurrentIndex(4)
     qtbot.waitUntil(lambda: "0" in w.retake_page.count.text(), timeout=5000)
+
+
+def test_settings_need_a_supervisor(make_window: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    w = make_window(records=False)
+    opened: list[Any] = []
+    w.deps.extra["open_settings"] = opened.append
+    w.deps.role = "operator"
+    w._on_settings_requested()
+    boxes = [b for b in w.findChildren(QMessageBox) if b.isVisible()]
+    assert opened == [] and len(boxes) == 1
+    boxes[0].accept()
+    w.deps.role = "supervisor"
+    w._on_settings_requested()
+    assert opened == [w]
