@@ -46,11 +46,22 @@ if TYPE_CHECKING:
     from station.config import Settings
     from station.db import Database
 
-__all__ = ["CardDesk", "Connector"]
+__all__ = ["CardDesk", "Connector", "emulated_connector"]
 
 log = logging.getLogger("station.card")
 
 Connector = Callable[[str | None], CardConnection]
+
+
+def emulated_connector(card: Any) -> Connector:
+    """A connector to an in-process emulated card (``station.card.emulator.SsseCard``): the demo
+    and training mode without pcscd. The reader argument is ignored."""
+    from station.card.emulator import EmulatorConnection
+
+    def connect(_reader: str | None) -> CardConnection:
+        return EmulatorConnection(card)
+
+    return connect
 
 
 @dataclass

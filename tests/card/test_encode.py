@@ -302,3 +302,23 @@ def test_card_from_another_city_is_a_warning(station: Station) -> None:
     assert any("city code 330300" in w for w in result.warnings)
     _check = SsseCard(blank_card("2.0", city_code="110105"))
     assert _encode(station, station.new_application(17), _check, city_code="110").warnings == ()
+
+
+def test_card_desk_with_the_in_process_emulator(station: Station) -> None:
+    from station.card.workflow import CardDesk, emulated_connector
+
+    card = SsseCard(blank_card("2.0"))
+    desk = CardDesk(station.settings, station.data_dir, "clerk", station.db, connector=emulated_connector(card))
+    app_id = station.new_application(18)
+    result = desk.encode(app_id)
+    assert result.card.status == "encoded"
+    assert desk.read().holder.ssn == station.applicant_data(app_id).document_number
+    desk.verify_pin("123456")
+    with pytest.raises(errors.WrongPin):
+        desk.verify_pin("000000")
+    assert desk.pin_tries_left() == 2
+    assert desk.reset_pin("5678") == "new"
+    desk.verify_pin("5678")
+    with station.db.session(readonly=True) as s:
+        details = [e.detail for e in s.scalars(select(AuditEvent))]
+    assert any("PIN reset" in d for d in details) and not any("5678" in d for d in details)
