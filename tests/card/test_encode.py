@@ -308,7 +308,9 @@ def test_card_desk_with_the_in_process_emulator(station: Station) -> None:
     from station.card.workflow import CardDesk, emulated_connector
 
     card = SsseCard(blank_card("2.0"))
-    desk = CardDesk(station.settings, station.data_dir, "clerk", station.db, connector=emulated_connector(card))
+    desk = CardDesk(
+        station.settings, station.data_dir, "clerk", station.db, connector=emulated_connector(card)
+    )
     app_id = station.new_application(18)
     result = desk.encode(app_id)
     assert result.card.status == "encoded"
