@@ -258,3 +258,17 @@ def test_write_atomic_failure_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_atomic(tmp_path / "missing-folder" / "a.jpg", b"x")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_draft_mode_with_exif_orientation(photo: np.ndarray) -> None:
+    upright = np.asarray(Image.fromarray(photo).resize((3000, 4000)))
+    stored = np.ascontiguousarray(np.rot90(upright, k=1))  # 4000 wide as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    Image.fromarray(stored).save(buf, "JPEG", quality=90, exif=exif)
+    dec = load_image(buf.getvalue(), min_size=(600, 800))
+    assert dec.full_size == (3000, 4000)
+    assert dec.scale == 0.25 and dec.rgb.shape == (1000, 750, 3)
+    small = np.asarray(Image.fromarray(upright).resize((750, 1000)))
+    assert _close(dec.rgb, small, 8)
