@@ -21,8 +21,8 @@ __all__ = ["FileInfo", "check_color_mode", "check_file", "file_info", "greyness"
 
 # A colour picture stored as RGB whose channels never differ by more than this (8-bit levels,
 # the 99th percentile of max-min over the pixels) is greyscale in disguise. JPEG 4:2:0 chroma noise
-# on a greyscale image stays below 3 levels; the palest compliant test photo (fair skin, white
-# background) measures 21 (calibrated on the 24 London faces made compliant: 21-48).
+# on a greyscale image stays below 3 levels (greyscale versions of the test photos: 0); the 24
+# London faces made compliant measure 37-72.
 GREY_CHANNEL_SPREAD = 6.0
 # The JFIF density must equal the profile's dpi (350, spec §1); a 1-dpi rounding in the header
 # (some writers store 349.9 as 349) is tolerated.
