@@ -68,6 +68,9 @@ __all__ = [
 ]
 
 
+MIN_ANALYSED_SIDE = 16  # capture.face refuses smaller images
+
+
 def _geometry_for(
     analysis: FaceAnalysis, profile: Profile, geometry: GeometryLike | None
 ) -> GeometryLike | None:
@@ -183,13 +186,19 @@ def check_photo(
 
     rgb = load_rgb(jpeg)
     file_results = {r.id: r for r in _file.check_file(jpeg, profile, rgb)}
-    own = analyzer is None
-    fa = FaceAnalyzer(still=True) if analyzer is None else analyzer
-    try:
-        analysis = fa.analyze(rgb)
-    finally:
-        if own:
-            fa.close()
+    if min(rgb.shape[:2]) < MIN_ANALYSED_SIDE:
+        # Too few pixels for the face models: judged as a picture with no face (image_size fails).
+        analysis = FaceAnalysis(
+            width=rgb.shape[1], height=rgb.shape[0], face_count=0, face=None, background=None
+        )
+    else:
+        own = analyzer is None
+        fa = FaceAnalyzer(still=True) if analyzer is None else analyzer
+        try:
+            analysis = fa.analyze(rgb)
+        finally:
+            if own:
+                fa.close()
     # The file is the output: its geometry is measured on it, whatever its size.
     geo = None if analysis.face is None else _geo.measure_geometry(analysis.face, analysis.height)
     scene = {r.id: r for r in check_scene(rgb, analysis, profile, geo, hair_cut=hair_cut)}

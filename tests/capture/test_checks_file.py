@@ -95,3 +95,20 @@ def test_file_size_reports_the_window(sample: dict[str, Made], analyzer: FaceAna
     rep = check_photo(f_too_big(m), m.profile, analyzer=analyzer)
     c = rep.get("file_size")
     assert not c.passed and "14-40" in c.expected and "above" in c.message_en
+
+
+def test_report_is_json_and_tiny_files_are_judged(analyzer: FaceAnalyzer) -> None:
+    import io
+    import json
+
+    from PIL import Image
+
+    from capture.profiles import load_profile
+
+    buf = io.BytesIO()
+    Image.new("RGB", (12, 10), (200, 40, 40)).save(buf, "JPEG", dpi=(350, 350))
+    rep = check_photo(buf.getvalue(), load_profile("mohrss"), analyzer=analyzer)
+    assert not rep.get("image_size").passed and not rep.get("face_count").passed
+    assert rep.get("resolution_dpi").passed
+    text = json.dumps(rep.to_json("zh"), ensure_ascii=False)
+    assert json.loads(text)["compliant"] is False
