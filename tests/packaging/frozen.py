@@ -110,7 +110,8 @@ def missing_libraries(folder: Path, is_system: Callable[[str], bool]) -> dict[st
 
 # --- The window as a subprocess, driven through the test socket -------------------------------
 class WindowProcess:
-    """``station --data-dir DATA --camera demo`` on ``display`` with the test socket on.
+    """``station --data-dir DATA --camera demo`` on ``display`` (offscreen Qt when None) with the
+    test socket on.
 
     ``argv`` is the command before the station's own arguments (the frozen executable, or
     ``[python, -m, station]``); ``env`` the whole environment (DISPLAY and the socket are added);
@@ -120,7 +121,7 @@ class WindowProcess:
         self,
         argv: Sequence[str],
         data: Path,
-        display: str,
+        display: str | None,
         sock_path: Path,
         *,
         env: dict[str, str] | None = None,
@@ -132,7 +133,11 @@ class WindowProcess:
         self.sock_path = sock_path
         self.log_path = log
         full_env = dict(env or {})
-        full_env.update({"DISPLAY": display, "STATION_TEST_SOCKET": str(sock_path), "QT_QPA_PLATFORM": "xcb"})
+        full_env["STATION_TEST_SOCKET"] = str(sock_path)
+        if display:
+            full_env.update({"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"})
+        else:
+            full_env["QT_QPA_PLATFORM"] = "offscreen"
         args = [*wrapper, *argv, "--data-dir", str(data), "--camera", "demo", "--operator", "frozen"]
         args += list(extra_args)
         self._log = log.open("wb") if log else None
