@@ -198,6 +198,10 @@ class WindowProcess:
         self.connect(timeout)
         s = self.wait_state(lambda s: s["analysed"] > 0, timeout, "the first analysed frame", poll=0.02)
         outside = time.monotonic() - self.t_launch
+        if s["first_analysis_s"] is None:  # the counter moves before the signal is delivered
+            s = self.wait_state(
+                lambda s: s["first_analysis_s"] is not None, 10, "first_analysis_s", poll=0.02
+            )
         return outside, float(s["first_analysis_s"])
 
     def log_tail(self, n: int = 3000) -> str:
