@@ -1,8 +1,9 @@
 """A webcam through OpenCV ``VideoCapture``.
 
 Backend by platform: DirectShow (or Media Foundation) on Windows, V4L2 on Linux, AVFoundation
-on macOS, chosen in :func:`backend_for_platform`. OpenCV errors and silent read failures (the
-camera was unplugged) become one :class:`CameraError`."""
+on macOS, chosen in :func:`backend_for_platform`; on Windows the other of DirectShow and Media
+Foundation is tried when the first cannot open the camera (:func:`fallback_backends`). OpenCV
+errors and silent read failures (the camera was unplugged) become one :class:`CameraError`."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import numpy as np
 from capture.errors import CameraError
 from capture.sources.base import Frame, make_frame
 
-__all__ = ["DeviceSource", "backend_for_platform"]
+__all__ = ["DeviceSource", "backend_for_platform", "fallback_backends"]
 
 log = logging.getLogger("station.capture")
 
@@ -34,6 +35,18 @@ def backend_for_platform(platform: str | None = None, prefer_msmf: bool = False)
     if plat == "darwin":
         return int(cv2.CAP_AVFOUNDATION)
     return int(cv2.CAP_ANY)
+
+
+def fallback_backends(backend: int, platform: str | None = None) -> list[int]:
+    """The APIs to try when ``backend`` cannot open the camera: on Windows, DirectShow and Media
+    Foundation stand in for each other (some cameras and drivers work with only one of them)."""
+    plat = platform or sys.platform
+    if plat.startswith("win"):
+        if backend == cv2.CAP_DSHOW:
+            return [int(cv2.CAP_MSMF)]
+        if backend == cv2.CAP_MSMF:
+            return [int(cv2.CAP_DSHOW)]
+    return []
 
 
 class DeviceSource:
@@ -57,12 +70,24 @@ class DeviceSource:
         self._count = 0
 
     def open(self) -> None:
-        try:
-            cap = cv2.VideoCapture(self.index, self.backend)
-        except cv2.error as exc:  # pragma: no cover - depends on the driver
-            raise CameraError(f"{self.name}: cannot open ({exc})") from exc
-        if not cap.isOpened():
+        cap = None
+        error: Exception | None = None
+        for backend in [self.backend, *fallback_backends(self.backend)]:
+            try:
+                cap = cv2.VideoCapture(self.index, backend)
+            except cv2.error as exc:  # pragma: no cover - depends on the driver
+                error, cap = exc, None
+                continue
+            if cap.isOpened():
+                if backend != self.backend:
+                    log.info("%s: opened with the fallback API %s", self.name, backend)
+                    self.backend = backend
+                break
             cap.release()
+            cap = None
+        if cap is None:
+            if error is not None:
+                raise CameraError(f"{self.name}: cannot open ({error})") from error
             raise CameraError(f"{self.name}: cannot open; is it plugged in and not used by another program?")
         w, h = self.size
         cap.set(cv2.CAP_PROP_FRAME_WIDTH, w)
