@@ -47,6 +47,11 @@ class Settings:
     db_url: str = _setting("", "SQLAlchemy URL of a shared PostgreSQL; empty = local SQLite")
     initial_pin_rule: str = _setting("fixed:123456", "'fixed:NNNNNN' or 'id-last6' (regional)")
     card_city_code: str = _setting("110", "3-digit city code in the card identification code")
+    card_number_prefix: str = _setting("A", "letter of the card numbers this station allocates")
+    card_validity_years: int = _setting(10, "years from issue to the card's expiry date")
+    key_service: str = _setting(
+        "", "'test' (training only), 'psam' or 'hsm'; empty = test key only with virtual readers"
+    )
     keep_originals_days: int = _setting(0, "days to keep original camera images; 0 = never")
     extra: dict[str, Any] = field(default_factory=dict, metadata={"description": "unknown keys"})
 

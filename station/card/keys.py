@@ -5,8 +5,7 @@ needs external authentication: the station asks the card for a challenge, passes
 card's data (``CardContext``: ATR, card identification code, algorithm) to a ``KeyService``
 and sends back the cryptogram it returns. PIN unblock/reload needs a MAC the same way.
 
-Implementations, by ``key_service`` in settings.json (kept in ``Settings.extra`` until the
-settings gain a typed field):
+Implementations, by the ``key_service`` setting:
 
 - ``"test"``: ``TestKeyService``, the published test master keys (``station.card.testkeys``)
   diversified per card, 3DES or SM4 through ``cryptography``. For tests and the training mode
@@ -195,8 +194,7 @@ class TestKeyService:
 
 def key_service_from_settings(settings: Any) -> KeyService:
     """The key service the settings ask for (see the module docstring)."""
-    extra = getattr(settings, "extra", {}) or {}
-    kind = str(extra.get("key_service", "") or "").strip().lower()
+    kind = str(getattr(settings, "key_service", "") or "").strip().lower()
     if not kind:
         kind = "test" if getattr(settings, "allow_virtual_readers", False) else "none"
     if kind == "test":

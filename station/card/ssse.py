@@ -151,10 +151,20 @@ def encode_element(tag: int, value: str | bytes, size: int | None = None) -> byt
 
 
 def decode_element(tag: int, raw: bytes) -> str:
+    if tag == TAG_CARD_ID:
+        return decode_card_id(raw)
     el = ELEMENTS.get(tag)
     if el is not None and el.fmt == "cn":
         return decode_cn(raw)
     return decode_an(raw)
+
+
+def decode_card_id(raw: bytes) -> str:
+    """The card identification code fills its 16 bytes (city + ``D156000005`` + serial + a hex
+    authentication code), so a trailing ``F`` is data, not BCD padding: keep every nibble."""
+    if not raw or all(b == 0xFF for b in raw) or all(b == 0 for b in raw):
+        return ""
+    return raw.hex().upper()
 
 
 def encode_pin(pin: str) -> bytes:
@@ -315,9 +325,9 @@ class Ssse:
     def card_id(self) -> str:
         if self._card_id is None:
             raw = self.read_element(TAG_CARD_ID)
-            if raw is None or not decode_cn(raw):
+            if raw is None or not decode_card_id(raw):
                 raise CardContentError("the card has no card identification code (EF05 tag 01)")
-            self._card_id = decode_cn(raw)
+            self._card_id = decode_card_id(raw)
         return self._card_id
 
     def context(self) -> CardContext:
@@ -431,7 +441,7 @@ class Ssse:
             tlv = simple_parse_one(data)
             out.setdefault(tlv.tag, (recno, tlv.value))
         if fid == FID_EF05 and TAG_CARD_ID in out:
-            self._card_id = decode_cn(out[TAG_CARD_ID][1]) or None
+            self._card_id = decode_card_id(out[TAG_CARD_ID][1]) or None
         return out
 
     def update_record(self, fid: int, recno: int, tag: int, value: bytes) -> None:

@@ -4,9 +4,8 @@ or the window (which calls it from a worker thread, never the GUI thread).
 It picks the reader (``Settings.reader``, virtual readers only when
 ``Settings.allow_virtual_readers``), the key service (``keys.key_service_from_settings``), the
 write journal (``<data dir>/card-journal``), the regional initial PIN rule and city code, and
-two optional settings.json keys kept in ``Settings.extra`` until typed settings exist:
-``card_number_prefix`` (letter of station-allocated card numbers, default ``A``) and
-``card_validity_years`` (default 10). It offers:
+``card_number_prefix`` (letter of station-allocated card numbers) and ``card_validity_years``.
+It offers:
 
 - ``readers()``, ``monitor(callback)``: reader listing and insert/remove events;
 - ``read()``: what is on the card (``CardReadout``);
@@ -124,16 +123,13 @@ class CardDesk:
         if self.db is None:
             raise CardError("no database to record the card in")
         assert self.key_service is not None
-        extra = self.settings.extra or {}
         defaults: dict[str, Any] = {
             "initial_pin_rule": self.settings.initial_pin_rule,
             "city_code": self.settings.card_city_code,
+            "card_number_prefix": self.settings.card_number_prefix,
+            "validity_years": self.settings.card_validity_years,
             "restart": restart,
         }
-        if extra.get("card_number_prefix"):
-            defaults["card_number_prefix"] = str(extra["card_number_prefix"])
-        if extra.get("card_validity_years"):
-            defaults["validity_years"] = int(extra["card_validity_years"])
         opts = EncodeOptions(**{**defaults, **options})
         conn = self.connect(reader)
         try:

@@ -90,7 +90,7 @@ def station(tmp_path: Path) -> Iterator[Station]:
     data.mkdir()
     db = open_database(f"sqlite:///{(data / 'station.db').as_posix()}", data_dir=data)
     settings = Settings(allow_virtual_readers=True)
-    settings.extra["key_service"] = "test"
+    settings.key_service = "test"
     yield Station(db, data, settings)
     db.close()
 

@@ -277,12 +277,12 @@ def test_key_service_from_settings() -> None:
     assert isinstance(key_service_from_settings(Settings()), NoKeyService)
     assert isinstance(key_service_from_settings(Settings(allow_virtual_readers=True)), TestKeyService)
     s = Settings(allow_virtual_readers=True)
-    s.extra["key_service"] = "psam"
+    s.key_service = "psam"
     assert isinstance(key_service_from_settings(s), PsamKeyService)
-    s.extra["key_service"] = "hsm"
+    s.key_service = "hsm"
     assert isinstance(key_service_from_settings(s), HsmKeyService)
     s = Settings()
-    s.extra["key_service"] = "test"
+    s.key_service = "test"
     assert isinstance(key_service_from_settings(s), TestKeyService)
 
 
@@ -334,3 +334,11 @@ print("ok")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "ok"
+
+
+def test_card_id_keeps_a_trailing_f_of_its_authentication_code() -> None:
+    # The last 4 bytes are a hex authentication code: "...F" there is data, not BCD padding.
+    from station.card.ssse import TAG_CARD_ID, decode_element
+
+    raw = bytes.fromhex("110000D156000005000012340A0B0C0F")
+    assert decode_element(TAG_CARD_ID, raw) == "110000D156000005000012340A0B0C0F"

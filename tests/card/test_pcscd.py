@@ -135,7 +135,7 @@ def test_encode_then_cross_check_with_opensc(
     assert _bcd(_record(out, 8, 0x0D)) == data.birth_date.strftime("%Y%m%d")
     number = _record(out, 10, 0x07).decode("ascii")
     assert number == result.card.card_number and _check_char(number[:8]) == number[8]
-    card_id = _bcd(_record(out, 11, 0x01))
+    card_id = _record(out, 11, 0x01).hex().upper()  # 16 full bytes, no BCD padding
     assert card_id.startswith("330300D156000005") and card_id == result.card.card_identification_code
 
     # and the station's own reader agrees
