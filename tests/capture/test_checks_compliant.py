@@ -37,3 +37,32 @@ def test_live_view_agrees_with_the_file(sample: dict[str, Made], analyzer: FaceA
                 if r.id in ("shoulders_level",):
                     continue
                 assert r.passed == file_rep.get(r.id).passed, (m.name, r, file_rep.get(r.id))
+
+
+def test_live_frame_with_crop_geometry_agrees_with_the_file(
+    sample: dict[str, Made], analyzer: FaceAnalyzer
+) -> None:
+    """A camera frame larger than the photo (the made photo enlarged 2x, its edges continued to
+    1280x960: the body goes on below, the wall around): check_scene with the crop's predicted
+    geometry gives the same answers as check_photo on the file made from it."""
+    import cv2
+
+    from capture.crop import plan_crop
+
+    with FaceAnalyzer(still=False) as live:
+        for m in sample.values():
+            big = cv2.resize(m.rgb, (716, 882), interpolation=cv2.INTER_CUBIC)
+            frame = cv2.copyMakeBorder(big, 39, 39, 282, 282, cv2.BORDER_REPLICATE)
+            for _ in range(2):
+                a = live.analyze(frame)
+            plan = plan_crop(a, m.profile)
+            assert plan.ok and plan.predicted is not None, plan.reasons
+            scene = {r.id: r for r in check_scene(frame, a, m.profile, plan.predicted, hair_cut=plan.hair_cut)}
+            file_rep = check_photo(m.jpeg(), m.profile, analyzer=analyzer, hair_cut=m.hair_cut)
+            for cid in SCENE_CHECK_IDS:
+                if cid in ("shoulders_level", "border"):
+                    continue
+                if cid in ("face_width", "head_top", "eye_center_x", "eye_line"):
+                    assert scene[cid].passed, (m.name, scene[cid])  # the crop meets the geometry
+                    continue
+                assert scene[cid].passed == file_rep.get(cid).passed, (m.name, scene[cid], file_rep.get(cid))
