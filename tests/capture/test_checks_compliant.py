@@ -57,7 +57,9 @@ def test_live_frame_with_crop_geometry_agrees_with_the_file(
                 a = live.analyze(frame)
             plan = plan_crop(a, m.profile)
             assert plan.ok and plan.predicted is not None, plan.reasons
-            scene = {r.id: r for r in check_scene(frame, a, m.profile, plan.predicted, hair_cut=plan.hair_cut)}
+            scene = {
+                r.id: r for r in check_scene(frame, a, m.profile, plan.predicted, hair_cut=plan.hair_cut)
+            }
             file_rep = check_photo(m.jpeg(), m.profile, analyzer=analyzer, hair_cut=m.hair_cut)
             for cid in SCENE_CHECK_IDS:
                 if cid in ("shoulders_level", "border"):
