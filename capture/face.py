@@ -17,9 +17,13 @@ What it runs:
 
 Still mode (``still=True``) runs every model on each image independently and returns the person
 mask at full resolution (whitening and the crop use it). Video mode (``still=False``) tracks the
-face between frames, segments a small copy of the frame (the stats scale of
-``capture.background``) and returns no full-size mask: that keeps a 1280x720 frame within the live
-view's budget (bench/bench_analysis.py).
+face between frames, segments a 256 px wide 16:9 region around the face with the landscape model,
+runs FaceDetection on every third frame and returns no full-size mask: that keeps a 1280x720 frame
+within the live view's 12 ms budget (bench/bench_analysis.py).
+
+Both modes measure the background and clothing inside the same window around the face (wider than
+any crop of the profiles) at the same face scale (``capture.background.STATS_FACE_WIDTH``), so a
+live frame and the final file give comparable figures.
 
 One analyzer is not thread-safe (mediapipe graphs keep state): give each worker its own. Errors of
 mediapipe and OpenCV come out as ``capture.errors.AnalysisError``.
