@@ -126,7 +126,13 @@ def check_scene(
             ("lighting_balance", f"<= {_q.CHEEK_DELTA_L_MAX:g}"),
             ("color_cast", "natural skin colour"),
         ):
-            res[cid] = no_face(cid, exp)
+            res[cid] = (
+                no_face(cid, exp)
+                if face is None
+                else result(
+                    cid, False, None, exp, "无法测量（缺少面部特征点）", "cannot be measured (no landmarks)"
+                )
+            )
         glasses = occl = None
     else:
         m = _q.measure_quality(ff, _q.image_white(rgb))
