@@ -204,7 +204,7 @@ def test_capture_accept_enroll_print_encode(card_reader: Any, station: Station, 
     s = st.wait_state(lambda s: s["analysed"] > 0, 30, "the first analysed frame")
     assert s["first_analysis_s"] is not None and s["first_analysis_s"] <= 3.0, s["first_analysis_s"]
     assert s["shutter_enabled"], s["shutter_reason"]
-    s = st.wait_state(lambda s: s["all_green"], 30, "all green")
+    s = st.wait_state(lambda s: s["all_green"] and s["status"]["database"][0] == "ok", 30, "all green")
     assert s["prompt"] == "ready" and s["status"]["database"][0] == "ok", s
     # Turn auto-capture off through the real UI? Keep it: a Space press takes the photo now.
     st.screenshot("1-live")

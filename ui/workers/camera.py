@@ -66,7 +66,11 @@ class CameraThread(QThread):
                 frame = source.read()
                 self.frames_read += 1
                 with self._lock:
-                    if self._frame is not None:
+                    if self._frame is not None and self._frame.still and not frame.still:
+                        # A studio still must reach the pipeline: the live copy after it waits.
+                        self.frames_dropped += 1
+                        frame = self._frame
+                    elif self._frame is not None:
                         self.frames_dropped += 1
                     self._frame = frame
                     signal = not self._signalled
