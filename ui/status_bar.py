@@ -25,7 +25,15 @@ class StationStatusBar(QStatusBar):
             label.setStyleSheet("padding:0 10px;")
             self.addPermanentWidget(label)
             self.items[key] = label
-            self.set_item(key, "off", "…")
+        initial = {
+            "operator": self.tr("operator"),
+            "camera": self.tr("camera: starting"),
+            "printer": self.tr("printer: checking…"),
+            "reader": self.tr("reader: checking…"),
+            "database": self.tr("database: opening"),
+        }
+        for key in self.KEYS:
+            self.set_item(key, "off", initial[key])
 
     def set_item(self, key: str, state: str, text: str) -> None:
         self.states[key] = (state, text)

@@ -819,4 +819,27 @@
         <translation>城市代码为 3 位数字。</translation>
     </message>
 </context>
+<context>
+    <name>StationStatusBar</name>
+    <message>
+        <source>operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <source>camera: starting</source>
+        <translation>摄像头：正在启动</translation>
+    </message>
+    <message>
+        <source>printer: checking…</source>
+        <translation>打印机：检测中…</translation>
+    </message>
+    <message>
+        <source>reader: checking…</source>
+        <translation>读卡器：检测中…</translation>
+    </message>
+    <message>
+        <source>database: opening</source>
+        <translation>数据库：正在打开</translation>
+    </message>
+</context>
 </TS>
