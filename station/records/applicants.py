@@ -3,7 +3,10 @@
 Every function takes the session of one user action. Validation is ``station.validation``'s
 (errors refuse the action with ``InputError`` naming the field; warnings are returned).
 Duplicates: an active application or card for the same document number blocks a new
-application, and the message says which one and in what state.
+application, and the message says which one, in what state, and what would allow a new one.
+A card reported lost, replaced or exchanged (its application moved there, the card followed)
+blocks nothing: the person may be collected again for a replacement, and the new card will
+link the old one (``records.cards``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,13 @@ from station.errors import InputError
 from station.records import audit
 from station.records.applications import new_application
 from station.records.errors import Duplicate, InvalidTransition, NotFound
-from station.records.status import ACTIVE_CARD_STATUSES, EDITABLE, LABELS
+from station.records.status import (
+    ACTIVE_CARD_STATUSES,
+    CARD_STATUS_LABELS,
+    EDITABLE,
+    LABELS,
+    REPLACEABLE_CARD_STATUSES,
+)
 from station.records.types import ApplicantRecord, ApplicantSummary, EnrollResult, Page
 
 __all__ = [
@@ -80,6 +89,13 @@ def _check_unit(session: Session, unit_id: int | None) -> None:
         raise NotFound(f"unit {unit_id} does not exist")
 
 
+# What allows a new application while the active one is in these statuses.
+_WHAT_NEXT = {
+    "issued": "report the card lost or exchange it before a new card is applied for",
+    "pre_reported_lost": "confirm the loss (reported_lost) before a replacement is applied for",
+}
+
+
 def blocking_reason(session: Session, applicant_id: int, document_number: str) -> str | None:
     """Why a new application for this person is refused, or None."""
     app = session.execute(
@@ -89,14 +105,31 @@ def blocking_reason(session: Session, applicant_id: int, document_number: str) -
     if app is not None:
         return (
             f"document number {masked} already has an active application {app.id} "
-            f"(检索码 {app.retrieval_code}, status {app.status} {LABELS.get(app.status, '')})"
+            f"(检索码 {app.retrieval_code}, status {app.status} {LABELS.get(app.status, '')}); "
+            + _WHAT_NEXT.get(app.status, "finish or continue that application")
         )
     card = session.execute(
-        select(Card).where(Card.applicant_id == applicant_id, Card.status.in_(ACTIVE_CARD_STATUSES))
+        select(Card)
+        .where(Card.applicant_id == applicant_id, Card.status.in_(ACTIVE_CARD_STATUSES))
+        .order_by(Card.id.desc())
+        .limit(1)
     ).scalar()
     if card is not None:
-        return f"document number {masked} already has a card {card.card_number or card.id} ({card.status})"
+        return (
+            f"document number {masked} already has a card {card.card_number or card.id} "
+            f"({card.status} {CARD_STATUS_LABELS.get(card.status, '')}) on application "
+            f"{card.application_id}"
+        )
     return None
+
+
+def replaced_card(session: Session, applicant_id: int, *, other_than: int | None = None) -> Card | None:
+    """The person's newest card out of use (reported lost, replaced, exchanged), the one a new
+    card replaces; ``other_than`` leaves out the cards of that application."""
+    stmt = select(Card).where(Card.applicant_id == applicant_id, Card.status.in_(REPLACEABLE_CARD_STATUSES))
+    if other_than is not None:
+        stmt = stmt.where(Card.application_id != other_than)
+    return session.execute(stmt.order_by(Card.id.desc()).limit(1)).scalar()
 
 
 def enroll(
@@ -119,10 +152,12 @@ def enroll(
         select(Applicant).where(Applicant.document_number == number).with_for_update()
     ).scalar()
     updated = existing is not None
+    previous: Card | None = None
     if existing is not None:
         reason = blocking_reason(session, existing.id, number)
         if reason:
             raise Duplicate(reason)
+        previous = replaced_card(session, existing.id)
         row = existing
         _apply(row, data)
         if unit_id is not None:
@@ -146,9 +181,17 @@ def enroll(
         entity="application",
         entity_id=app.id,
         detail=f"applicant {row.id} {mask_id(number)} retrieval code {app.retrieval_code}"
-        + (" (existing person)" if updated else ""),
+        + (" (existing person)" if updated else "")
+        + (
+            f"; replacement for card {previous.card_number or previous.id} ({previous.status}) "
+            f"of application {previous.application_id}"
+            if previous is not None
+            else ""
+        ),
     )
-    return EnrollResult(row.id, app.id, app.retrieval_code, warnings, updated)
+    return EnrollResult(
+        row.id, app.id, app.retrieval_code, warnings, updated, previous.id if previous else None
+    )
 
 
 def _get(session: Session, applicant_id: int, *, lock: bool = False) -> Applicant:

@@ -1,4 +1,9 @@
-"""Applications and their status (enrollment.md §5; the machine is in ``status``)."""
+"""Applications and their status (enrollment.md §5; the machine is in ``status``).
+
+A move of the status also moves the application's current card (card.md §6,
+``status.CARD_STATUS_AFTER``) in the same transaction, each with its audit event: issued ->
+the card ``issued``, reported lost -> ``reported_lost``, replaced / exchanged -> out of use.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,26 @@ from collections.abc import Iterable
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from station.db.models import Application, Photo, utcnow
+from station.db.models import Application, Card, Photo, utcnow
 from station.errors import InputError
 from station.records import audit
 from station.records.codes import make_retrieval_code, next_value
 from station.records.errors import InvalidTransition, NotFound
-from station.records.status import LABELS, STATUSES, TRANSITIONS, allowed, is_active
+from station.records.status import (
+    CARD_STATUS_AFTER,
+    CARD_STATUS_LABELS,
+    LABELS,
+    STATUSES,
+    TRANSITIONS,
+    allowed,
+    is_active,
+)
 from station.records.types import ApplicationInfo
 
 __all__ = [
     "applications_of",
     "by_retrieval_code",
+    "current_card",
     "get_application",
     "info",
     "new_application",
@@ -90,6 +104,45 @@ def applications_of(session: Session, applicant_id: int) -> tuple[ApplicationInf
     return tuple(info(a) for a in rows)
 
 
+def current_card(session: Session, application_id: int, *, lock: bool = False) -> Card | None:
+    """The application's card in use: its newest card that was not invalidated, or None (a card
+    made elsewhere, or none yet)."""
+    stmt = (
+        select(Card)
+        .where(Card.application_id == application_id, Card.status != "invalidated")
+        .order_by(Card.id.desc())
+        .limit(1)
+    )
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.execute(stmt).scalar()
+
+
+def _card_follows(session: Session, app: Application, old: str, *, operator: str) -> None:
+    """Move the application's current card to the status its application's new status implies,
+    with an audit event ``card.status``."""
+    target = CARD_STATUS_AFTER.get(app.status)
+    if target is None:
+        return
+    card = current_card(session, app.id, lock=True)
+    if card is None or card.status == target:
+        return
+    before = card.status
+    card.status = target
+    session.flush()
+    audit.record(
+        session,
+        "card.status",
+        operator=operator,
+        entity="card",
+        entity_id=card.id,
+        detail=(
+            f"card {card.card_number or card.id} {before} -> {target} "
+            f"({CARD_STATUS_LABELS.get(target, '')}): application {app.id} {old} -> {app.status}"
+        ),
+    )
+
+
 def move(app: Application, new: str, *, reason: str = "") -> str:
     """Change the status in memory if the machine allows it; returns the old status."""
     if new not in STATUSES:
@@ -117,7 +170,8 @@ def set_status(
     reason: str = "",
     batch_id: int | None = None,
 ) -> ApplicationInfo:
-    """Move one application along the machine, refusing moves it does not allow."""
+    """Move one application along the machine, refusing moves it does not allow; its current
+    card follows (``status.CARD_STATUS_AFTER``) in the same transaction."""
     app = load(session, application_id, lock=True)
     if new == "submitted":
         has_photo = session.execute(
@@ -137,6 +191,7 @@ def set_status(
         entity_id=app.id,
         detail=f"{old} -> {new}" + (f": {app.status_reason}" if app.status_reason else ""),
     )
+    _card_follows(session, app, old, operator=operator)
     return info(app)
 
 

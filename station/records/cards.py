@@ -11,7 +11,11 @@ transaction that records an encoded card.
   ``card_encoded``, link the card it replaces and write the audit event. Never a PIN.
 
 Card rows are never deleted; an earlier card of the same application that was never issued is
-``invalidated`` when another card is encoded for it.
+``invalidated`` when another card is encoded for it. After the encode a card follows its
+application's status (``applications.set_status``: issued, pre-reported lost, reported lost,
+replaced, exchanged). A new card of a person whose earlier card is out of use (reported lost,
+replaced or exchanged) links that card (``replaces_card_id``); a card that was reported lost
+becomes ``replaced`` and its application moves ``reported_lost -> replaced`` (已补卡).
 """
 
 from __future__ import annotations
@@ -27,9 +31,9 @@ from station.card.numbers import card_number_is_valid, make_card_number
 from station.db.models import Card
 from station.domain import ApplicantData
 from station.records import audit
-from station.records.applicants import get_applicant
+from station.records.applicants import get_applicant, replaced_card
 from station.records.applications import load as load_application
-from station.records.applications import move
+from station.records.applications import move, set_status
 from station.records.codes import next_value
 from station.records.errors import InvalidTransition
 from station.records.photos import accepted_photo
@@ -50,8 +54,6 @@ __all__ = [
 # submitted -> card_produced -> card_encoded at once), after the face was printed, or again
 # (re-encoding) before the card is issued.
 ENCODABLE_STATUSES = ("submitted", "card_produced", "card_encoded")
-# Earlier cards of the same person that a new card replaces (card.md §6).
-_REPLACEABLE = ("encoded", "issued", "pre_reported_lost", "reported_lost", "replaced", "exchanged")
 
 
 @dataclass(frozen=True)
@@ -210,16 +212,7 @@ def record_encoded_card(
                 entity_id=earlier.id,
                 detail=f"application {app.id}: superseded by card {code}",
             )
-    replaced = session.scalars(
-        select(Card)
-        .where(
-            Card.applicant_id == app.applicant_id,
-            Card.application_id != app.id,
-            Card.status.in_(_REPLACEABLE),
-        )
-        .order_by(Card.id.desc())
-        .limit(1)
-    ).first()
+    replaced = replaced_card(session, app.applicant_id, other_than=app.id)
     row.atr = card.atr.upper()
     row.card_identification_code = code
     row.card_number = card.card_number
@@ -233,6 +226,8 @@ def record_encoded_card(
     if replaced is not None and row.replaces_card_id is None:
         row.replaces_card_id = replaced.id
     session.flush()
+    if replaced is not None and replaced.id == row.replaces_card_id and replaced.status == "reported_lost":
+        _mark_replaced(session, replaced, by=row, card_number=card.card_number, operator=operator)
     old_status = app.status
     if app.status == "submitted":
         move(app, "card_produced", reason="instant issuance")
@@ -252,3 +247,24 @@ def record_encoded_card(
         ),
     )
     return _info(row)
+
+
+def _mark_replaced(session: Session, lost: Card, *, by: Card, card_number: str, operator: str) -> None:
+    """The lost card has its replacement: its application moves ``reported_lost -> replaced``
+    (the card follows), or, when the application is elsewhere in its lifecycle, the card alone
+    is marked ``replaced``."""
+    reason = f"replacement card {card_number} (card {by.id}) on application {by.application_id}"
+    old_app = load_application(session, lost.application_id, lock=True)
+    if old_app.status == "reported_lost":
+        set_status(session, old_app.id, "replaced", operator=operator, reason=reason)
+    if lost.status == "reported_lost":  # not the application's current card
+        lost.status = "replaced"
+        session.flush()
+        audit.record(
+            session,
+            "card.status",
+            operator=operator,
+            entity="card",
+            entity_id=lost.id,
+            detail=f"card {lost.card_number or lost.id} reported_lost -> replaced: {reason}",
+        )

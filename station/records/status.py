@@ -11,6 +11,10 @@
 
 An application is *active* (it blocks a new application for the same document number) until it
 reaches ``reported_lost``, ``replaced`` or ``exchanged``: then a replacement may be collected.
+
+The application's current card follows it (card.md §6): ``CARD_STATUS_AFTER`` gives the status
+its card takes when the application moves (``applications.set_status`` does it in the same
+transaction), so a lost or exchanged card stops blocking a replacement.
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ from station.db.models import APPLICATION_STATUSES
 
 __all__ = [
     "ACTIVE_CARD_STATUSES",
+    "CARD_STATUS_AFTER",
+    "CARD_STATUS_LABELS",
     "EDITABLE",
     "INACTIVE",
     "LABELS",
     "PHOTO_ALLOWED",
+    "REPLACEABLE_CARD_STATUSES",
     "STATUSES",
     "TRANSITIONS",
     "allowed",
@@ -57,6 +64,33 @@ EDITABLE = frozenset({"collected", "photo_accepted", "rejected", "recollected"})
 PHOTO_ALLOWED = EDITABLE
 # Cards in these states block a new application for the same document number.
 ACTIVE_CARD_STATUSES = frozenset({"produced", "encoded", "issued", "pre_reported_lost"})
+# The status an application's current card takes when the application reaches these statuses
+# (card.md §6: issue -> pre-report loss / report loss -> replace or exchange). A card is
+# ``encoded`` by the encoder itself (records.cards.record_encoded_card).
+CARD_STATUS_AFTER: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "issued": "issued",  # handed out and activated (also: a pre-reported card was found)
+        "pre_reported_lost": "pre_reported_lost",
+        "reported_lost": "reported_lost",
+        "replaced": "replaced",  # out of use: a replacement card was made
+        "exchanged": "exchanged",  # out of use: the damaged card was handed in
+    }
+)
+# Cards out of use that a new card of the same person replaces (Card.replaces_card_id).
+REPLACEABLE_CARD_STATUSES = frozenset({"reported_lost", "replaced", "exchanged"})
+
+CARD_STATUS_LABELS = MappingProxyType(
+    {
+        "produced": "已制卡",
+        "encoded": "已写卡",
+        "issued": "已发放",
+        "pre_reported_lost": "预挂失",
+        "reported_lost": "已挂失",
+        "replaced": "已补卡",
+        "exchanged": "已换卡",
+        "invalidated": "已作废",
+    }
+)
 
 LABELS = MappingProxyType(
     {

@@ -116,12 +116,16 @@ class EnrollResult:
     retrieval_code: str
     warnings: tuple[FieldIssue, ...] = ()
     updated_existing: bool = False  # an earlier record of the same person was reused
+    # A replacement: the person's newest card out of use (reported lost, replaced, exchanged),
+    # which the new application's card will replace.
+    replaces_card_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "application_id": self.application_id,
             "applicant_id": self.applicant_id,
             "retrieval_code": self.retrieval_code,
+            "replaces_card_id": self.replaces_card_id,
             "warnings": [{"field": w.field, "code": w.code, "message": w.message} for w in self.warnings],
         }
 

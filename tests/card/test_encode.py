@@ -198,8 +198,7 @@ def test_replacement_card_links_the_old_one(station: Station) -> None:
     for st in ("issued", "pre_reported_lost", "reported_lost"):
         with station.db.session() as s:
             applications.set_status(s, app_id, st, operator="clerk")
-    with station.db.session() as s:  # the card follows its application (records lifecycle)
-        s.scalars(select(Card).where(Card.application_id == app_id)).one().status = "reported_lost"
+    # no hand-set card status: the card followed its application to reported_lost
     with station.db.session() as s:
         res = applicants.enroll(s, applicant(11), operator="clerk", station_code="000001")
         photos.attach_photo(s, res.application_id, portrait_jpeg(), report(), operator="clerk")
@@ -207,7 +206,11 @@ def test_replacement_card_links_the_old_one(station: Station) -> None:
     new = _encode(station, res.application_id, SsseCard(blank_card("2.0")))
     with station.db.session(readonly=True) as s:
         old = s.scalars(select(Card).where(Card.application_id == app_id)).one()
-    assert new.card.replaces_card_id == old.id
+        old_app = s.get(Application, app_id)
+        assert old_app is not None
+        assert old_app.status == "replaced"  # 已补卡: the replacement card exists
+    assert res.replaces_card_id == old.id
+    assert new.card.replaces_card_id == old.id and old.status == "replaced"
 
 
 class _Corrupting(SsseCard):
