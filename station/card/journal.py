@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from capture.imageio import write_atomic
 from station.card.errors import CardError
 
 __all__ = ["Journal", "JournalEntry"]
@@ -78,19 +78,24 @@ class Journal:
             ) from exc
 
     def save(self, entry: JournalEntry, *, durable: bool = False) -> None:
+        """Replace the entry's file. ``durable``: through ``capture.imageio.write_atomic``
+        (fsync of the file and of the folder), before the first write to the card and at
+        milestones. Otherwise the same rename without fsync: after every write step, where a
+        power cut can at worst lose the last steps, which the resume then simply writes again
+        (and verifies everything) - an fsync per step would cost tens of milliseconds each on a
+        slow disk."""
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(entry.card_id)
-        data = json.dumps(entry.to_json(), ensure_ascii=False, indent=1)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".journal-", suffix=".tmp")
+        data = json.dumps(entry.to_json(), ensure_ascii=False, indent=1).encode("utf-8")
+        if durable:
+            write_atomic(path, data)
+            return
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(data)
-                if durable:
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            Path(tmp).replace(path)
+            tmp.write_bytes(data)
+            tmp.replace(path)
         except OSError:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
 
     def delete(self, card_id: str) -> None:

@@ -16,8 +16,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from station.compare import ReferenceData, compare
-from station.db.models import Application, Photo, ReferenceRecord
+from station.compare import compare
+from station.db.models import Application, Photo
 from station.db.models import PhotoReceipt as ReceiptRow
 from station.forms.data import (
     ApplicationForm,
@@ -34,6 +34,7 @@ from station.forms.data import (
 from station.forms.errors import FormDataError
 from station.records import applicants, applications, photos, receipts, units
 from station.records.status import LABELS
+from station.transfer.reference import find_reference
 
 __all__ = [
     "application_form",
@@ -43,6 +44,11 @@ __all__ = [
     "unit_application_form",
     "unit_list",
 ]
+
+# The one lookup of reference data is ``station.transfer.find_reference`` (it also normalises the
+# number and takes the newest import); this name stays for callers of the forms package
+# (ui/records_adapter.py).
+reference_for = find_reference
 
 
 def _unit(session: Session, unit_id: int | None) -> UnitInfo | None:
@@ -74,27 +80,6 @@ def application_form(
     )
 
 
-def reference_for(session: Session, document_number: str) -> ReferenceData | None:
-    """The newest imported reference record (population data) of a document number."""
-    row = session.execute(
-        select(ReferenceRecord)
-        .where(ReferenceRecord.document_number == document_number.strip().upper())
-        .order_by(ReferenceRecord.id.desc())
-        .limit(1)
-    ).scalar()
-    if row is None:
-        return None
-    return ReferenceData(
-        document_number=row.document_number,
-        name=row.name,
-        sex=row.sex,
-        ethnicity=row.ethnicity,
-        birth_date=row.birth_date,
-        has_photo=row.has_photo,
-        source=row.source,
-    )
-
-
 def confirmation_form(
     session: Session, application_id: int, station: StationInfo, *, now: datetime | None = None
 ) -> ConfirmationForm:
@@ -103,7 +88,7 @@ def confirmation_form(
     person = applicants.get_applicant(session, app.applicant_id)
     photo = _photo(session, app.id)
     result = compare(
-        person.data, reference_for(session, person.data.document_number), has_photo=photo is not None
+        person.data, find_reference(session, person.data.document_number), has_photo=photo is not None
     )
     items = tuple(ComparisonItem(i.label, i.reference, i.collected, i.mark) for i in result.items)
     return ConfirmationForm(

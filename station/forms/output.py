@@ -1,16 +1,16 @@
 """Where forms are kept: ``<data_dir>/forms/``. A form is always saved as a PDF before it is
 printed, so a printer that is offline or refuses the job loses nothing - print the file again.
 
-Files are written to a temporary name, flushed and renamed, so a crash never leaves half a PDF;
-file names built from user text are sanitised."""
+Files are written with ``capture.imageio.write_atomic`` (temporary file in the same folder,
+fsync, rename, folder fsync), so a crash never leaves half a PDF; file names built from user text
+are sanitised."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from capture.imageio import write_atomic
 from station.forms.errors import FormsError
 
 __all__ = ["forms_dir", "safe_name", "save_pdf"]
@@ -40,15 +40,9 @@ def forms_dir(data_dir: Path) -> Path:
 
 def save_pdf(pdf: bytes, target: Path) -> Path:
     """Write ``pdf`` to ``target`` atomically (temporary file, fsync, rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".form-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pdf)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).replace(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, pdf)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise FormsError(f"cannot save the form to {target}: {exc.strerror or exc}") from exc
     return target
