@@ -18,7 +18,7 @@ RUN_PKGS="python3 python3-venv python3-dev gcc libgl1 libegl1 libglib2.0-0 libfo
 # The real services the tests start themselves: PostgreSQL, CUPS with cups-pdf, pcscd with
 # the vpcd virtual reader; poppler and opensc check the outputs from outside the project.
 TEST_PKGS="postgresql cups cups-bsd printer-driver-cups-pdf vsmartcard-vpcd opensc
-  poppler-utils imagemagick xdotool"
+  poppler-utils imagemagick xdotool strace"
 
 pkgs=$RUN_PKGS
 case $mode in
