@@ -14,6 +14,7 @@ exceptions of ``station.card.errors`` here; nothing from pyscard leaves this mod
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -67,7 +68,10 @@ _E_TIMEOUT = 0x8010000A
 _E_CANCELLED = 0x80100002
 _E_INVALID_HANDLE = 0x80100003
 
-_SCARD_PRESENT = 0x0004  # SCardStatus dwState (pcsclite.h)
+# SCardStatus dwState: pcsc-lite reports bit flags (pcsclite.h SCARD_PRESENT = 0x0004); WinSCard
+# reports one number, SCARD_ABSENT = 1 and SCARD_PRESENT (2) .. SCARD_SPECIFIC (6) for a card.
+_SCARD_PRESENT = 0x0004
+_WIN_SCARD_PRESENT_MIN = 2
 _SERVICE_DOWN = "the PC/SC service (pcscd) is not running"
 
 
@@ -244,7 +248,11 @@ class PcscConnection:
 
     def _card_present(self) -> bool:
         hr, _name, state, _proto, _atr = scard.SCardStatus(self._card)
-        return _code(hr) == 0 and bool(state & _SCARD_PRESENT)
+        if _code(hr) != 0:
+            return False
+        if sys.platform == "win32":
+            return int(state) >= _WIN_SCARD_PRESENT_MIN
+        return bool(state & _SCARD_PRESENT)
 
     def close(self) -> None:
         if getattr(self, "_closed", False):
