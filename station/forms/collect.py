@@ -17,8 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.compare import compare
-from station.db.models import Application, Photo
-from station.db.models import PhotoReceipt as ReceiptRow
+from station.db.models import Application
 from station.forms.data import (
     ApplicationForm,
     ComparisonItem,
@@ -33,6 +32,7 @@ from station.forms.data import (
 )
 from station.forms.errors import FormDataError
 from station.records import applicants, applications, photos, receipts, units
+from station.records.errors import NotFound
 from station.records.status import LABELS
 from station.transfer.reference import find_reference
 
@@ -117,24 +117,18 @@ def photo_receipt(
     app = applications.get_application(session, application_id)
     person = applicants.get_applicant(session, app.applicant_id)
     found = photos.accepted_photo(session, app.id)
+    jpeg = found[1] if found else None
     number = person.data.photo_receipt_number
-    row = session.execute(select(ReceiptRow).where(ReceiptRow.number == number)).scalar() if number else None
-    if row is None:
-        if number:  # a receipt from another station: print what the record says
-            return PhotoReceipt(
-                receipt_number=number,
-                name=person.data.name,
-                document_number=person.data.document_number,
-                taken_on=(now or datetime.now()).date(),
-                station=station,
-                photo_jpeg=found[1] if found else None,
-                printed_at=now,
-            )
+    try:
+        receipt = receipts.get_receipt(session, number) if number else None
+    except NotFound:  # a receipt from another studio: print what the record says
+        receipt = None
+    if receipt is None and not number:
         if found is None:
             raise FormDataError(f"application {application_id} has no accepted photo, so no photo receipt")
         if not issue:
             raise FormDataError(f"application {application_id} has no photo receipt yet")
-        info = receipts.issue_receipt(
+        receipt = receipts.issue_receipt(
             session,
             station_code=station.code,
             operator=station.operator,
@@ -142,24 +136,22 @@ def photo_receipt(
             applicant_id=person.id,
             photo_id=found[0].id,
         )
-        return PhotoReceipt(
-            receipt_number=info.number,
-            name=person.data.name,
-            document_number=person.data.document_number,
-            taken_on=info.issued_on,
-            station=station,
-            photo_jpeg=found[1],
-            printed_at=now,
+    if receipt is not None:
+        number, taken_on = receipt.number, receipt.issued_on
+        studio = StationInfo(
+            code=receipt.station_code, name=receipt.studio or station.name, operator=receipt.operator
         )
-    studio = StationInfo(code=row.station_code, name=row.studio or station.name, operator=row.operator)
-    photo = photos.photo_bytes(session, row.photo_id) if row.photo_id else (found[1] if found else None)
+        if receipt.photo_id:
+            jpeg = photos.photo_bytes(session, receipt.photo_id)
+    else:
+        taken_on, studio = (now or datetime.now()).date(), station
     return PhotoReceipt(
-        receipt_number=row.number,
+        receipt_number=number,
         name=person.data.name,
         document_number=person.data.document_number,
-        taken_on=row.issued_on,
+        taken_on=taken_on,
         station=studio,
-        photo_jpeg=photo,
+        photo_jpeg=jpeg,
         printed_at=now,
     )
 
@@ -195,13 +187,7 @@ def unit_list(
 ) -> UnitList:
     """A unit's list of its active applications (ID numbers are masked on the form)."""
     unit, rows = _unit_applications(session, unit_key)
-    with_photo = set(
-        session.execute(
-            select(Photo.application_id).where(
-                Photo.application_id.in_([a.id for a in rows]), Photo.status == "accepted"
-            )
-        ).scalars()
-    )
+    with_photo = photos.with_accepted_photo(session, (a.id for a in rows))
     out = []
     for a in rows:
         d = applicants.get_applicant(session, a.applicant_id).data

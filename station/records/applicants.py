@@ -20,12 +20,13 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from station.db.models import Applicant, Application, Card, Photo, Unit
+from station.db.models import Applicant, Application, Card, Unit
 from station.domain import ApplicantData, FieldIssue, mask_id
 from station.errors import InputError
 from station.records import audit
 from station.records.applications import new_application
 from station.records.errors import Duplicate, InvalidTransition, NotFound
+from station.records.photos import with_accepted_photo
 from station.records.status import (
     ACTIVE_CARD_STATUSES,
     CARD_STATUS_LABELS,
@@ -302,13 +303,7 @@ def _summaries(session: Session, rows: Sequence[Applicant], *, full: bool) -> tu
         a.applicant_id: a
         for a in session.execute(select(Application).where(Application.id.in_(newest))).scalars()
     }
-    with_photo = set(
-        session.execute(
-            select(Photo.application_id).where(
-                Photo.application_id.in_([a.id for a in apps.values()]), Photo.status == "accepted"
-            )
-        ).scalars()
-    )
+    with_photo = with_accepted_photo(session, (a.id for a in apps.values()))
     out = []
     for r in rows:
         app = apps.get(r.id)

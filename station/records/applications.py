@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from station.db.models import Application, Card, Photo, utcnow
+from station.db.models import Application, Card, utcnow
 from station.errors import InputError
 from station.records import audit
 from station.records.codes import make_retrieval_code, next_value
@@ -174,10 +174,9 @@ def set_status(
     card follows (``status.CARD_STATUS_AFTER``) in the same transaction."""
     app = load(session, application_id, lock=True)
     if new == "submitted":
-        has_photo = session.execute(
-            select(exists().where(Photo.application_id == app.id, Photo.status == "accepted"))
-        ).scalar()
-        if not has_photo:
+        from station.records.photos import accepted_photo_id  # photos builds on this module
+
+        if accepted_photo_id(session, app.id) is None:
             raise InvalidTransition(f"application {app.id} has no accepted photo and cannot be submitted")
     old = move(app, new, reason=reason)
     if batch_id is not None:

@@ -9,7 +9,7 @@ Attaching is one transaction: the photo row, its bytes, the status move
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,11 +26,13 @@ from station.records.types import PhotoInfo
 
 __all__ = [
     "accepted_photo",
+    "accepted_photo_id",
     "attach_photo",
     "get_photo",
     "photo_bytes",
     "photos_of",
     "purge_originals",
+    "with_accepted_photo",
 ]
 
 _JPEG_MAGIC = b"\xff\xd8\xff"
@@ -157,14 +159,31 @@ def photo_bytes(session: Session, photo_id: int, kind: str = "jpeg") -> bytes:
     return bytes(data)
 
 
-def accepted_photo(session: Session, application_id: int) -> tuple[PhotoInfo, bytes] | None:
-    """The current accepted photo of an application and its JPEG bytes, or None."""
-    p = session.execute(
-        select(Photo)
+def accepted_photo_id(session: Session, application_id: int) -> int | None:
+    """The id of the application's current accepted photo (the newest), or None."""
+    return session.execute(
+        select(Photo.id)
         .where(Photo.application_id == application_id, Photo.status == "accepted")
         .order_by(Photo.id.desc())
         .limit(1)
     ).scalar()
+
+
+def with_accepted_photo(session: Session, application_ids: Iterable[int]) -> frozenset[int]:
+    """Those of ``application_ids`` that have an accepted photo (one query)."""
+    ids = list(application_ids)
+    if not ids:
+        return frozenset()
+    found = session.execute(
+        select(Photo.application_id).where(Photo.application_id.in_(ids), Photo.status == "accepted")
+    ).scalars()
+    return frozenset(i for i in found if i is not None)
+
+
+def accepted_photo(session: Session, application_id: int) -> tuple[PhotoInfo, bytes] | None:
+    """The current accepted photo of an application and its JPEG bytes, or None."""
+    photo_id = accepted_photo_id(session, application_id)
+    p = session.get(Photo, photo_id) if photo_id is not None else None
     if p is None:
         return None
     return _info(p), photo_bytes(session, p.id)

@@ -18,7 +18,15 @@ __all__ = ["get_receipt", "issue_receipt"]
 
 def _info(r: PhotoReceipt) -> ReceiptInfo:
     return ReceiptInfo(
-        r.number, r.station_code, r.issued_on, r.sequence, r.applicant_id, r.photo_id, r.studio, r.created_at
+        r.number,
+        r.station_code,
+        r.issued_on,
+        r.sequence,
+        r.applicant_id,
+        r.photo_id,
+        r.studio,
+        r.created_at,
+        r.operator,
     )
 
 

@@ -164,6 +164,7 @@ class ReceiptInfo:
     photo_id: int | None
     studio: str
     created_at: datetime
+    operator: str = ""
 
 
 @dataclass(frozen=True)

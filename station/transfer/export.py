@@ -42,14 +42,14 @@ from sqlalchemy.orm import Session
 
 from capture.errors import ProfileError
 from capture.profiles import Profile, kb_window_bytes
-from station.db.models import Application, ExportBatch, Photo, Rejection, utcnow
+from station.db.models import Application, ExportBatch, Rejection, utcnow
 from station.domain import LONG_TERM, ApplicantData, mask_id
 from station.errors import InputError
 from station.records import audit
 from station.records.applicants import get_applicant
 from station.records.applications import set_status
 from station.records.errors import Conflict, RecordsError
-from station.records.photos import photo_bytes
+from station.records.photos import accepted_photo_id, photo_bytes
 from station.records.units import find_unit
 from station.transfer.naming import photo_file_name, sanitize_file_name, unique_name
 from station.transfer.tables import write_csv, write_xlsx
@@ -251,12 +251,7 @@ def _gather(session: Session, apps: list[Application]) -> list[_Item]:
             u = session.get(Unit, unit_id)
             units[unit_id] = (u.number, u.name) if u is not None else ("", "")
         un, uname = units.get(unit_id, ("", "")) if unit_id is not None else ("", "")
-        photo_id = session.execute(
-            select(Photo.id)
-            .where(Photo.application_id == app.id, Photo.status == "accepted")
-            .order_by(Photo.id.desc())
-            .limit(1)
-        ).scalar()
+        photo_id = accepted_photo_id(session, app.id)
         item = _Item(
             app.id, app.applicant_id, app.retrieval_code, app.status, person.data, un, uname, photo_id
         )
@@ -557,12 +552,7 @@ def _recheck(session: Session, item: _Item) -> None:
     app = session.get(Application, item.app_id)
     if app is None or app.status != item.status:
         raise Conflict(f"application {item.app_id} changed while the batch was written; nothing was exported")
-    current = session.execute(
-        select(Photo.id)
-        .where(Photo.application_id == item.app_id, Photo.status == "accepted")
-        .order_by(Photo.id.desc())
-        .limit(1)
-    ).scalar()
+    current = accepted_photo_id(session, item.app_id)
     if current != item.photo_id:
         raise Conflict(f"the photo of application {item.app_id} changed while the batch was written")
 

@@ -4,11 +4,11 @@ confirmation form and the window show)."""
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.compare import Comparison, ReferenceData, compare
-from station.db.models import Application, Photo, ReferenceRecord
+from station.db.models import Application, ReferenceRecord
 from station.records.errors import NotFound
 
 __all__ = ["comparison_for_application", "find_reference"]
@@ -40,15 +40,12 @@ def comparison_for_application(session: Session, application_id: int) -> Compari
     """Compare an application's person (and whether it has an accepted photo) with the reference
     data on file."""
     from station.records.applicants import get_applicant
+    from station.records.photos import accepted_photo_id
 
     app = session.get(Application, application_id)
     if app is None:
         raise NotFound(f"application {application_id} does not exist")
     person = get_applicant(session, app.applicant_id)
-    has_photo = bool(
-        session.execute(
-            select(exists().where(Photo.application_id == app.id, Photo.status == "accepted"))
-        ).scalar()
-    )
+    has_photo = accepted_photo_id(session, app.id) is not None
     ref = find_reference(session, person.data.document_number)
     return compare(person.data, ref, has_photo=has_photo)
