@@ -371,16 +371,7 @@ def _fsync_tree(root: Path) -> None:
             with p.open("rb") as f:
                 os.fsync(f.fileno())
     for d in [root, *[p for p in root.rglob("*") if p.is_dir()]]:
-        try:
-            fd = os.open(d, os.O_RDONLY)
-        except OSError:  # Windows cannot open folders
-            continue
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+        _fsync_dir(d)
 
 
 def _write_batch(tmp: Path, items: list[_Item], data_name: str) -> tuple[list[ExportedFile], str]:
@@ -560,7 +551,7 @@ def _recheck(session: Session, item: _Item) -> None:
 def _fsync_dir(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
-    except OSError:
+    except OSError:  # Windows cannot open folders
         return
     try:
         os.fsync(fd)
