@@ -1,5 +1,9 @@
 """``station db upgrade``: bring the database schema to the newest revision (a SQLite file is
-backed up first, in DATA_DIR/backups). The program also does this on start."""
+backed up first, in DATA_DIR/backups). The program also does this on start.
+
+``station db maintenance``: housekeeping (``records.maintenance.run_maintenance``): original
+camera images older than the ``keep_originals_days`` setting are deleted, with an audit event.
+The window runs the same service once at start."""
 
 from __future__ import annotations
 
@@ -19,6 +23,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     up = dsub.add_parser("upgrade", help="run the schema migrations (backs up SQLite first)")
     up.add_argument("--json", action="store_true", help="print JSON")
     up.set_defaults(handler=_upgrade)
+    mt = dsub.add_parser(
+        "maintenance",
+        help="housekeeping: delete original camera images older than the keep_originals_days setting",
+    )
+    mt.add_argument("--json", action="store_true", help="print JSON")
+    mt.set_defaults(handler=_maintenance)
 
 
 def _upgrade(ctx: Context) -> int:
@@ -35,4 +45,17 @@ def _upgrade(ctx: Context) -> int:
         print(f"database upgraded from {before or 'empty'} to {after}")
     else:
         print(f"database already at the newest revision {after or head_revision()}")
+    return 0
+
+
+def _maintenance(ctx: Context) -> int:
+    from station.records.maintenance import run_maintenance
+
+    keep = ctx.settings.keep_originals_days
+    with ctx.db.session() as s:
+        report = run_maintenance(s, keep_originals_days=keep, operator=ctx.operator)
+    if ctx.json:
+        print(json.dumps(report.to_json()))
+    else:
+        print(report.summary())
     return 0

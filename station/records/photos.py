@@ -29,6 +29,7 @@ __all__ = [
     "accepted_photo_id",
     "attach_photo",
     "get_photo",
+    "originals_cutoff",
     "photo_bytes",
     "photos_of",
     "purge_originals",
@@ -197,9 +198,15 @@ def photos_of(session: Session, application_id: int) -> tuple[PhotoInfo, ...]:
     return tuple(_info(p) for p in rows)
 
 
+def originals_cutoff(keep_days: int, *, now: datetime | None = None) -> datetime:
+    """Originals saved at or before this time (naive UTC) are past their retention."""
+    return (now or utcnow()) - timedelta(days=max(0, keep_days))
+
+
 def purge_originals(session: Session, keep_days: int, *, now: datetime | None = None) -> int:
-    """Delete original camera images older than ``keep_days`` (0 = all). Returns the count."""
-    cutoff = (now or utcnow()) - timedelta(days=max(0, keep_days))
+    """Delete original camera images older than ``keep_days`` (0 = all). Returns the count.
+    ``records.maintenance.run_maintenance`` is the audited housekeeping run built on it."""
+    cutoff = originals_cutoff(keep_days, now=now)
     result = session.execute(
         delete(PhotoBlob)
         .where(PhotoBlob.kind == "original", PhotoBlob.created_at <= cutoff)

@@ -195,6 +195,45 @@ def test_db_upgrade(station: Station) -> None:
     assert json.loads(again.stdout)["upgraded"] is False
 
 
+def test_db_maintenance_purges_originals_past_retention(station: Station) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from station.config import Settings
+    from station.db import open_database
+    from station.db.models import PhotoBlob, utcnow
+    from station.records import applicants, photos
+    from tests.records.factory import applicant, report
+
+    Settings(keep_originals_days=30).save(station.data_dir)
+    db = open_database(station.db_url, data_dir=station.data_dir)
+    try:
+        for i, age in ((1, 40), (2, 5)):
+            with db.session() as s:
+                res = applicants.enroll(s, applicant(i), operator="clerk", station_code="000001")
+                info = photos.attach_photo(
+                    s, res.application_id, jpeg_bytes(3000, i), report(), operator="clerk",
+                    original=jpeg_bytes(9000, i), keep_originals_days=30,
+                )  # fmt: skip
+                s.execute(
+                    update(PhotoBlob)
+                    .where(PhotoBlob.photo_id == info.id)
+                    .values(created_at=utcnow() - timedelta(days=age))
+                )
+    finally:
+        db.close()
+    out = station("db", "maintenance", "--json")
+    assert out.returncode == 0, out.stderr
+    res = json.loads(out.stdout)
+    assert (res["keep_originals_days"], res["originals_purged"], res["originals_kept"]) == (30, 1, 1)
+    assert res["bytes_freed"] > 0
+    again = station("db", "maintenance")
+    assert again.returncode == 0 and "no original image older than 30 day(s); 1 original" in again.stdout
+    shown = station("audit", "show", "--limit", "5")
+    assert "photo.purge_originals" in shown.stdout and "clerk" in shown.stdout
+
+
 def test_enroll_photo_not_compliant_exits_1(station: Station, tmp_path: Path) -> None:
     f = _write(tmp_path / "a.json", applicant_json(8))
     app = json.loads(station("enroll", "add", "--from", str(f), "--json").stdout)["application_id"]
