@@ -13,12 +13,13 @@ __all__: list[str] = []
 def _guard_none_refcount() -> bool:
     """PySide6 6.12.0 on CPython 3.11 drops one reference to ``None`` on EVERY call of a method
     that returns void (``QPainter.fillRect``, ``QObject.setObjectName``, …; measured with
-    ``sys.getrefcount(None)``: -1 per call). ``None`` starts with a few thousand references, so a
-    live view painting ~100 such calls per frame at 30 fps frees ``None`` within seconds and the
-    interpreter aborts ("none_dealloc: deallocating None"). Python 3.12 made ``None`` immortal;
-    on 3.11 we give it 2**40 extra references once (a counter, no memory): at 10,000 leaked
-    references a second that lasts three years. Applied only when the leak is observed, on a
-    release build of CPython < 3.12. Returns whether it was applied."""
+    ``sys.getrefcount(None)``: -1 per call), and one reference to ``True``/``False`` on every
+    ``Signal.emit``. These singletons start with a few thousand references, so a live view
+    (~100 such calls per frame at 30 fps) frees one of them within minutes and the interpreter
+    aborts ("none_dealloc: deallocating None", "bool_dealloc: deallocating True or False").
+    Python 3.12 made them immortal; on 3.11 we give each 2**40 extra references once (a counter,
+    no memory): at 10,000 leaked references a second that lasts three years. Applied only when
+    the leak is observed, on a release build of CPython < 3.12. Returns whether it was applied."""
     if (
         sys.implementation.name != "cpython"
         or sys.version_info >= (3, 12)
@@ -37,7 +38,8 @@ def _guard_none_refcount() -> bool:
         return False
     import ctypes
 
-    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
     return True
 
 
