@@ -13,8 +13,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-import ui  # noqa: E402, F401 - applies the PySide6 6.12.0 refcount guard before any Qt call
-
+import ui  # noqa: F401 - applies the PySide6 6.12.0 refcount guard before any Qt call
 from capture.guidance import AutoCapture
 from capture.profiles import load_profile
 from capture.sources import CameraSource, DemoSource
