@@ -215,3 +215,40 @@ def test_full_path_through_the_emulated_card(db: Database, tmp_path: Path) -> No
         actions = [e.action for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert actions.count("card.encoded") == 2 and actions.count("card.status") == 4
     # issued, pre_reported_lost, reported_lost, replaced
+
+
+def test_migration_0002_brings_old_card_rows_in_line(db: Database) -> None:
+    """Rows written before cards followed their applications (card still ``encoded`` while the
+    application was issued or reported lost) are fixed by revision 0002, with audit events."""
+    from alembic import command
+
+    from station.db.migrate import alembic_config
+
+    issued = _submitted(db, 21)
+    lost = _submitted(db, 22)
+    stale = _record_card(db, issued.application_id, "110100D15600000501000021")
+    old_lost = _record_card(db, lost.application_id, "110100D15600000501000022")
+    newer_lost = _record_card(db, lost.application_id, "110100D15600000501000023")
+    with db.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0001")
+    with db.session() as s:  # what the services did before: the application moved alone
+        for app_id, st, active in (
+            (issued.application_id, "issued", True),
+            (lost.application_id, "reported_lost", False),
+        ):
+            app = s.get(Application, app_id)
+            assert app is not None
+            app.status, app.active = st, active
+    assert db.revision() == "0001"
+    db.upgrade()
+    assert db.revision() == "0002"
+    assert _card_status(db, stale.id) == "issued"
+    # only the current card follows; the one it superseded stays invalidated
+    assert _card_status(db, old_lost.id) == "invalidated"
+    assert _card_status(db, newer_lost.id) == "reported_lost"
+    with db.session(readonly=True) as s:
+        assert audit.verify(s).ok
+        details = [e.detail for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "card.status"))]
+    assert len(details) == 2 and all("(migration 0002)" in d for d in details)
+    again = _enroll(db, 22)  # the lost card no longer blocks a replacement
+    assert again.replaces_card_id == newer_lost.id
