@@ -34,6 +34,7 @@ __all__ = [
     "current_card",
     "get_application",
     "info",
+    "move_card",
     "new_application",
     "set_status",
     "set_status_many",
@@ -118,17 +119,10 @@ def current_card(session: Session, application_id: int, *, lock: bool = False) -
     return session.execute(stmt).scalar()
 
 
-def _card_follows(session: Session, app: Application, old: str, *, operator: str) -> None:
-    """Move the application's current card to the status its application's new status implies,
-    with an audit event ``card.status``."""
-    target = CARD_STATUS_AFTER.get(app.status)
-    if target is None:
-        return
-    card = current_card(session, app.id, lock=True)
-    if card is None or card.status == target:
-        return
+def move_card(session: Session, card: Card, new: str, *, operator: str, why: str) -> None:
+    """Set a card's status, with an audit event ``card.status`` saying why."""
     before = card.status
-    card.status = target
+    card.status = new
     session.flush()
     audit.record(
         session,
@@ -137,10 +131,19 @@ def _card_follows(session: Session, app: Application, old: str, *, operator: str
         entity="card",
         entity_id=card.id,
         detail=(
-            f"card {card.card_number or card.id} {before} -> {target} "
-            f"({CARD_STATUS_LABELS.get(target, '')}): application {app.id} {old} -> {app.status}"
+            f"card {card.card_number or card.id} {before} -> {new} ({CARD_STATUS_LABELS.get(new, '')}): {why}"
         ),
     )
+
+
+def _card_follows(session: Session, app: Application, old: str, *, operator: str) -> None:
+    """Move the application's current card to the status its application's new status implies."""
+    target = CARD_STATUS_AFTER.get(app.status)
+    if target is None:
+        return
+    card = current_card(session, app.id, lock=True)
+    if card is not None and card.status != target:
+        move_card(session, card, target, operator=operator, why=f"application {app.id} {old} -> {app.status}")
 
 
 def move(app: Application, new: str, *, reason: str = "") -> str:

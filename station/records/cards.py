@@ -33,7 +33,7 @@ from station.domain import ApplicantData
 from station.records import audit
 from station.records.applicants import get_applicant, replaced_card
 from station.records.applications import load as load_application
-from station.records.applications import move, set_status
+from station.records.applications import move, move_card, set_status
 from station.records.codes import next_value
 from station.records.errors import InvalidTransition
 from station.records.photos import accepted_photo
@@ -258,13 +258,4 @@ def _mark_replaced(session: Session, lost: Card, *, by: Card, card_number: str, 
     if old_app.status == "reported_lost":
         set_status(session, old_app.id, "replaced", operator=operator, reason=reason)
     if lost.status == "reported_lost":  # not the application's current card
-        lost.status = "replaced"
-        session.flush()
-        audit.record(
-            session,
-            "card.status",
-            operator=operator,
-            entity="card",
-            entity_id=lost.id,
-            detail=f"card {lost.card_number or lost.id} reported_lost -> replaced: {reason}",
-        )
+        move_card(session, lost, "replaced", operator=operator, why=reason)
