@@ -51,7 +51,6 @@ ITEMS: tuple[tuple[str, str], ...] = (
     ("photo", "照片"),
 )
 
-_SEX_WORDS = {"男": "1", "女": "2", "男性": "1", "女性": "2", "未说明": "9", "未知": "0"}
 
 
 @dataclass(frozen=True)
@@ -114,26 +113,6 @@ def _norm_id(v: str) -> str:
     return n
 
 
-def _norm_sex(v: str) -> str:
-    v = v.strip()
-    return _SEX_WORDS.get(v, v)
-
-
-def _norm_ethnicity(v: str) -> str:
-    v = v.strip()
-    if not v:
-        return ""
-    table = codes.ethnicities()
-    if v.isdigit() and len(v) == 1:
-        v = "0" + v
-    if v in table:
-        return v
-    for code, name in table.items():
-        if v in (name, name.removesuffix("族")) or (name.endswith("族") and v + "族" == name):
-            return code
-    return v
-
-
 def _show_sex(code: str) -> str:
     return codes.sexes().name(code, code) if code else ""
 
@@ -158,9 +137,9 @@ def compare(applicant: ApplicantData, reference: ReferenceData | None, *, has_ph
     values["id_number"] = (rid, cid, rid, cid)
     rn, cn = _norm_text(ref.name), _norm_text(applicant.name)
     values["name"] = (ref.name.strip(), applicant.name.strip(), rn, cn)
-    rs, cs = _norm_sex(ref.sex), _norm_sex(applicant.sex)
+    rs, cs = codes.sex_code(ref.sex), codes.sex_code(applicant.sex)
     values["sex"] = (_show_sex(rs), _show_sex(cs), rs, cs)
-    re_, ce = _norm_ethnicity(ref.ethnicity), _norm_ethnicity(applicant.ethnicity)
+    re_, ce = codes.ethnicity_code(ref.ethnicity), codes.ethnicity_code(applicant.ethnicity)
     values["ethnicity"] = (_show_ethnicity(re_), _show_ethnicity(ce), re_, ce)
     rb = ref.birth_date.isoformat() if ref.birth_date else ""
     cb = applicant.birth_date.isoformat() if applicant.birth_date else ""

@@ -217,7 +217,7 @@ def _sex(value: Any) -> str:
     v = _text(value)
     if not v:
         return ""
-    v = {"男": "1", "女": "2", "男性": "1", "女性": "2", "未说明": "9", "未知": "0"}.get(v, v)
+    v = codes.sex_code(v)
     if v not in codes.sexes():
         raise _Refuse("sex", f"unknown sex {_text(value)!r}")
     return v
@@ -227,15 +227,10 @@ def _ethnicity(value: Any) -> str:
     v = _text(value)
     if not v:
         return ""
-    table = codes.ethnicities()
-    if v.isdigit() and len(v) == 1:
-        v = "0" + v
-    if v in table:
-        return v
-    for code, name in table.items():
-        if v in (name, name.removesuffix("族")):
-            return code
-    raise _Refuse("ethnicity", f"unknown ethnicity {v!r}")
+    code = codes.ethnicity_code(v)
+    if code not in codes.ethnicities():
+        raise _Refuse("ethnicity", f"unknown ethnicity {v!r}")
+    return code
 
 
 def _date(value: Any) -> date | None:

@@ -34,10 +34,12 @@ __all__ = [
     "CodeTable",
     "document_types",
     "ethnicities",
+    "ethnicity_code",
     "household_types",
     "nationalities",
     "number_rule",
     "occupations",
+    "sex_code",
     "sexes",
     "table",
 ]
@@ -132,3 +134,31 @@ def number_rule(document_type: str) -> str:
     """How the number of a document type is checked: gb11643, hmt_residence, foreign_permanent,
     passport, hk_mo_permit, tw_permit or free ("" for an unknown type)."""
     return document_types().extra.get(document_type, {}).get("number_rule", "")
+
+
+# Words that reference data and rejection lists use instead of GB/T 2261.1 codes.
+_SEX_WORDS = {"男": "1", "女": "2", "男性": "1", "女性": "2", "未说明": "9", "未知": "0"}
+
+
+def sex_code(value: str) -> str:
+    """A sex given as a code or a word (男, 女性 ...) as its code; anything else comes back
+    stripped, for the caller to refuse or compare as it is."""
+    v = value.strip()
+    return _SEX_WORDS.get(v, v)
+
+
+def ethnicity_code(value: str) -> str:
+    """An ethnicity given as a GB 3304 code (``1`` = ``01``), a name (汉族) or a name without
+    族 (汉) as its code; anything else comes back stripped."""
+    v = value.strip()
+    if not v:
+        return ""
+    names = ethnicities()
+    if v.isdigit() and len(v) == 1:
+        v = "0" + v
+    if v in names:
+        return v
+    for code, name in names.items():
+        if v in (name, name.removesuffix("族")) or (name.endswith("族") and v + "族" == name):
+            return code
+    return v
