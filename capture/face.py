@@ -13,7 +13,7 @@ What it runs:
   statistics (``capture.background``).
 - FaceDetection: how many faces there are (FaceMesh finds at most two on stills, one live).
 - Pose ``model_complexity=1`` (0 and 2 would try to download): the shoulder line, stills only by
-  default.
+  default, and only when the person mask shows no shoulder line of its own (``pose_always``).
 
 Still mode (``still=True``) runs every model on each image independently and returns the person
 mask at full resolution (whitening and the crop use it). Video mode (``still=False``) tracks the
@@ -33,8 +33,14 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
+import re
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
 from types import TracebackType
-from typing import Any
+from typing import Any, BinaryIO
 
 import cv2
 import numpy as np
@@ -91,6 +97,75 @@ HEAD_TOP_MAX_RATIO = 1.0
 HEAD_TOP_LANDMARK_RATIO = 0.31
 MASK_ON = 0.5  # person-mask threshold
 
+# --- mediapipe's native log lines ---------------------------------------------------------------
+# mediapipe 0.10.21's C++ side (absl logging, TFLite) writes "INFO: Created TensorFlow Lite XNNPACK
+# delegate", "WARNING: All log messages before absl::InitializeLog() ...", and W0000 lines from its
+# graph threads straight to file descriptor 2 while the graphs start and on each graph's first
+# ``process`` call. GLOG_minloglevel / TF_CPP_MIN_LOG_LEVEL in os.environ (set before the first
+# import, tried) do not change any of them: absl logs to stderr before InitializeLog whatever they
+# say, and TFLite's minimal logger reads no variable. So fd 2 is diverted into a temporary file
+# around those moments only (model construction and each graph's first call), and what was
+# written there is replayed on stderr except the lines matching ``_NATIVE_NOISE``: a C++ error
+# (E/F severity) or anything any other thread wrote in the meantime still reaches the user.
+# Set STATION_MEDIAPIPE_LOG=1 to see everything (a developer's switch).
+QUIET_ENV = "STATION_MEDIAPIPE_LOG"
+_NATIVE_NOISE = re.compile(
+    rb"^(?:[IW]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ [\w.]+:\d+\] "  # absl INFO / WARNING lines
+    rb"|INFO: Created TensorFlow Lite XNNPACK delegate"
+    rb"|WARNING: All log messages before absl::InitializeLog\(\) is called)"
+)
+_quiet_lock = threading.Lock()
+_quiet_depth = 0
+_quiet_saved: tuple[int, BinaryIO] | None = None
+
+
+def _divert_fd2() -> tuple[int, BinaryIO] | None:
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no fd 2 (a windowed app): nothing to quiet
+        return None
+    tmp = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _restore_fd2)
+    os.dup2(tmp.fileno(), 2)
+    return saved, tmp
+
+
+def _restore_fd2(state: tuple[int, BinaryIO]) -> None:
+    saved, tmp = state
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.flush()
+    os.dup2(saved, 2)
+    os.close(saved)
+    tmp.seek(0)
+    data = tmp.read()
+    tmp.close()
+    kept = b"".join(line for line in data.splitlines(keepends=True) if not _NATIVE_NOISE.match(line))
+    if kept:
+        os.write(2, kept)
+
+
+@contextlib.contextmanager
+def quiet_native_stderr() -> Iterator[None]:
+    """Divert fd 2 while mediapipe starts a graph or runs it the first time; replay what is not
+    mediapipe's known start-up noise afterwards. Re-entrant and shared between threads (the first
+    one in restores fd 2 when the last one leaves)."""
+    global _quiet_depth, _quiet_saved
+    if os.environ.get(QUIET_ENV):
+        yield
+        return
+    with _quiet_lock:
+        if _quiet_depth == 0:
+            _quiet_saved = _divert_fd2()
+        _quiet_depth += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_depth -= 1
+            if _quiet_depth == 0 and _quiet_saved is not None:
+                state, _quiet_saved = _quiet_saved, None
+                _restore_fd2(state)
+
 
 def _check_frame(rgb: Any) -> U8Array:
     if not isinstance(rgb, np.ndarray) or rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
@@ -130,37 +205,63 @@ def _landmarks_array(fl: Any) -> FloatArray:
 class FaceAnalyzer:
     """Runs the face models on one image or live frame at a time. A context manager."""
 
-    def __init__(self, *, still: bool = True, with_pose: bool | None = None) -> None:
+    def __init__(
+        self, *, still: bool = True, with_pose: bool | None = None, pose_always: bool = False
+    ) -> None:
+        """``with_pose``: load Pose (default: on stills). Pose then runs only when the person mask
+        shows no shoulder line (``FaceAnalysis.shoulder_tilt`` is None), the only case where
+        ``shoulders_level`` uses it; ``pose_always=True`` runs it on every image."""
         self.still = still
         self.with_pose = still if with_pose is None else with_pose
+        self.pose_always = pose_always
         try:
-            import mediapipe as mp
-
-            sol = mp.solutions
-            self._mesh = sol.face_mesh.FaceMesh(
-                static_image_mode=still,
-                max_num_faces=2 if still else 1,
-                refine_landmarks=True,
-                min_detection_confidence=MESH_MIN_DETECTION,
-                min_tracking_confidence=MESH_MIN_TRACKING,
-            )
-            # General model (256x256) for stills, which are often portrait; the landscape model
-            # (144x256, half the time) on a 16:9 region of the live frame.
-            self._seg = sol.selfie_segmentation.SelfieSegmentation(model_selection=0 if still else 1)
-            # Full-range detector on stills (small pasted or background faces), short-range live.
-            self._det = sol.face_detection.FaceDetection(
-                model_selection=1 if still else 0, min_detection_confidence=0.3
-            )
-            self._pose = (
-                sol.pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=False)
-                if self.with_pose
-                else None
-            )
+            with quiet_native_stderr():
+                self._start_graphs(still)
         except Exception as exc:  # mediapipe raises RuntimeError/ValueError/FileNotFoundError
             raise AnalysisError(f"cannot start the face models: {exc}") from exc
         self._closed = False
         self._frame = 0  # live frames analysed (the detector runs on every DETECT_EVERY_LIVE-th)
         self._n_det = 0
+        self._warm: set[int] = set()  # graphs (by id) that have run once: no more start-up logs
+
+    def _start_graphs(self, still: bool) -> None:
+        import mediapipe as mp
+
+        sol = mp.solutions
+        self._mesh = sol.face_mesh.FaceMesh(
+            static_image_mode=still,
+            max_num_faces=2 if still else 1,
+            refine_landmarks=True,
+            min_detection_confidence=MESH_MIN_DETECTION,
+            min_tracking_confidence=MESH_MIN_TRACKING,
+        )
+        # General model (256x256) for stills, which are often portrait; the landscape model
+        # (144x256, half the time) on a 16:9 region of the live frame.
+        self._seg = sol.selfie_segmentation.SelfieSegmentation(model_selection=0 if still else 1)
+        # Full-range detector on stills (small pasted or background faces), short-range live.
+        self._det = sol.face_detection.FaceDetection(
+            model_selection=1 if still else 0, min_detection_confidence=0.3
+        )
+        self._pose = (
+            sol.pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=False)
+            if self.with_pose
+            else None
+        )
+        # The graphs open their calculators on their own threads, which log as they do: wait for
+        # them here, while the native log is diverted (mediapipe 0.10.21's CalculatorGraph).
+        for g in (self._mesh, self._seg, self._det, self._pose):
+            graph = getattr(g, "_graph", None)
+            if graph is not None and hasattr(graph, "wait_until_idle"):
+                graph.wait_until_idle()
+
+    def _process(self, graph: Any, img: U8Array) -> Any:
+        """``graph.process(img)``; the first call of each graph with its native log diverted."""
+        if id(graph) in self._warm:
+            return graph.process(img)
+        with quiet_native_stderr():
+            out = graph.process(img)
+        self._warm.add(id(graph))
+        return out
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -266,7 +367,10 @@ class FaceAnalyzer:
                 lab, mask_small, chin_y=chin_y_s, face_height=face_h_s, background=bg, skin=skin_lab(lab, pts)
             )
 
-        shoulders = self._shoulders(rgb, w, h) if self._pose is not None else None
+        # Pose (the costliest model: 35-130 ms on a 358x441 file, 2-core machine) only as the
+        # fallback of the mask's shoulder line; see check_shoulders_level.
+        need_pose = self._pose is not None and (self.pose_always or tilt is None)
+        shoulders = self._shoulders(rgb, w, h) if need_pose else None
         return FaceAnalysis(
             width=w,
             height=h,
@@ -281,7 +385,7 @@ class FaceAnalyzer:
         )
 
     def _mesh_faces(self, rgb: U8Array, w: int, h: int) -> list[FloatArray]:
-        res = self._mesh.process(rgb)
+        res = self._process(self._mesh, rgb)
         out: list[FloatArray] = []
         for fl in res.multi_face_landmarks or ():
             a = _landmarks_array(fl)
@@ -294,7 +398,7 @@ class FaceAnalyzer:
         return out
 
     def _segment(self, img: U8Array) -> FloatArray:
-        res = self._seg.process(img)
+        res = self._process(self._seg, img)
         m = res.segmentation_mask
         if m is None:
             raise AnalysisError("segmentation returned no mask")
@@ -303,7 +407,7 @@ class FaceAnalyzer:
     def _count_faces(self, img: U8Array | None, n_mesh: int) -> int:
         """Faces found by the detector (or its last count, when ``img`` is None) and FaceMesh."""
         if img is not None:
-            res = self._det.process(img)
+            res = self._process(self._det, img)
             self._n_det = sum(1 for d in (res.detections or ()) if d.score and d.score[0] >= DETECT_MIN_SCORE)
         return max(self._n_det, n_mesh)
 
@@ -311,7 +415,7 @@ class FaceAnalyzer:
         assert self._pose is not None
         s = min(1.0, POSE_LONG / max(w, h))
         img = _resize(rgb, max(1, round(w * s)), max(1, round(h * s)), fast=False)
-        res = self._pose.process(img)
+        res = self._process(self._pose, img)
         if res.pose_landmarks is None:
             return None
         lm = res.pose_landmarks.landmark

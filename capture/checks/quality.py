@@ -34,6 +34,28 @@ SKIN_L_MAX = 85.0
 # Share of skin pixels with a channel at 250+ (blown highlights). Compliant 0.000; +1.5 EV
 # 0.001-0.776 (the two darkest faces clip nothing: a known limit, they read as lighter skin).
 SKIN_CLIP_MAX = 0.02
+# The pupils are black in every eye, whatever the skin: over-exposure lifts them. Disc of
+# PUPIL_DISC iris radii (iris ring 469-472 / 474-477) in the normalised face.
+PUPIL_DISC = 0.5
+# Over-exposure of dark skin clips no skin and reads as lighter skin (+1.5 EV: london-062 skin
+# L* 49.3, london-082 46.1, like the compliant london-038 at 49.2), but it also lifts the pupils,
+# which are black in every eye. Measured: 10th percentile of L* in each pupil disc, the darker eye
+# (a reflection on one lens or light from one side does not lift both). Used only where it can be
+# trusted: skin under PUPIL_SKIN_L_MAX (on lighter skin light irises blur into the small pupil,
+# compliant london-002/-003 16-19, and over-exposure clips the skin anyway) and a face sharp enough
+# for the pupil to be resolved (PUPIL_SHARPNESS_MIN; blur spreads the iris into it).
+# 16 London faces made compliant, those with skin < 56: pupil 5.2-12.5 (sharpness 0.43-0.70);
+# +1.5 EV 15.3-18.0 (london-043/-062/-082, sharpness 0.61-0.71); a 1 px blur 8.5-15.5 but
+# sharpness 0.30-0.47 (the ones over 0.45 read 8.5-10.7); a lens reflection 5.7-12.5; one side
+# 1.3 stops darker 2.1-9.0; a green cast (london-037) 14.4. PUPIL_L_MAX sits 2.0 over the
+# compliant maximum and 0.8 under the lowest over-exposed face: narrow margins, stated.
+PUPIL_DISC = 0.5  # of the iris radius (iris ring 469-472 / 474-477 around 468 / 473)
+PUPIL_L_MAX = 14.5
+# Eyes painted closed read 14-45 there (skin, no pupil): the rule needs open eyes. Eyelid gap /
+# eye width: compliant 0.28-0.36, closed 0.03-0.13; 0.2 is the squint limit of gaze.
+PUPIL_EYE_OPEN_MIN = 0.2
+PUPIL_SKIN_L_MAX = 56.0  # compliant skin 28.0-69.4; the lightest over-exposed face it catches 52.4
+PUPIL_SHARPNESS_MIN = 0.45  # SHARPNESS_MIN is 0.32; compliant 0.43-0.70, over-exposed 0.61-0.71
 # Face contrast: p95 - p5 of L* over the face oval. Compliant 25.4-56.2; the picture's contrast
 # halved about mid-grey 12.0-27.7 (all 16 fail exposure, most also on the white point, 77).
 FACE_CONTRAST_MIN = 20.0
@@ -74,6 +96,25 @@ def image_white(rgb: npt.NDArray[np.uint8]) -> float:
     return float(np.percentile(lum, 99))
 
 
+def _pupil_l(ff: FaceFrame, lum: npt.NDArray[np.float32]) -> float:
+    """L* of the pupils: the 10th percentile inside PUPIL_DISC iris radii of each iris centre
+    (catch-lights excluded), the darker eye's. NaN when an iris is not in the frame or an eye
+    is not open."""
+    from capture import landmarks as lmk
+
+    vals: list[float] = []
+    for centre, eye in ((lmk.IRIS_L, lmk.EYE_L), (lmk.IRIS_R, lmk.EYE_R)):
+        if lmk.eye_openness(ff.points, eye) < PUPIL_EYE_OPEN_MIN:
+            return math.nan  # lids over the pupil: nothing to read
+        c = ff.points[centre]
+        r = float(np.mean(np.hypot(*(ff.points[centre + 1 : centre + 5] - c).T)))
+        disc = ff.ellipse(float(c[0]), float(c[1]), PUPIL_DISC * r, PUPIL_DISC * r)
+        if not disc.any():
+            return math.nan
+        vals.append(float(np.percentile(lum[disc], 10)))
+    return min(vals)
+
+
 def measure_quality(ff: FaceFrame, white: float = 100.0) -> dict[str, float]:
     lab = ff.lab
     lum = lab[..., 0]
@@ -87,6 +128,8 @@ def measure_quality(ff: FaceFrame, white: float = 100.0) -> dict[str, float]:
     out["contrast"] = float(np.percentile(fv, 95) - np.percentile(fv, 5)) if fv.size else 0.0
     # Black point of the face (pupils, nostrils, lash lines): lifted by over-exposure at any skin tone.
     out["face_black"] = float(np.percentile(fv, 1)) if fv.size else 0.0
+
+    out["pupil_l"] = _pupil_l(ff, lum)
 
     band = _eye_band(ff)
     g1 = cv2.GaussianBlur(lum, (0, 0), 1.0)
@@ -111,13 +154,15 @@ def measure_quality(ff: FaceFrame, white: float = 100.0) -> dict[str, float]:
 def check_exposure(m: dict[str, float]) -> CheckResult:
     exp = (
         f"skin L* {SKIN_L_MIN:g}-{SKIN_L_MAX:g}, clipped <= {SKIN_CLIP_MAX:.0%}, "
-        f"contrast >= {FACE_CONTRAST_MIN:g}, picture white point >= {IMAGE_WHITE_MIN:g}"
+        f"contrast >= {FACE_CONTRAST_MIN:g}, picture white point >= {IMAGE_WHITE_MIN:g}, "
+        f"pupil L* <= {PUPIL_L_MAX:g} on a sharp face with skin L* < {PUPIL_SKIN_L_MAX:g}"
     )
     val = {
         "skin_l": fmt(m["skin_l"]),
         "clipped": fmt(m["skin_clip"], 3),
         "contrast": fmt(m["contrast"]),
         "white": fmt(m["image_white"]),
+        "pupil": fmt(m["pupil_l"]) if math.isfinite(m.get("pupil_l", math.nan)) else None,
     }
     if m["image_white"] < IMAGE_WHITE_MIN:
         return result(
@@ -138,6 +183,19 @@ def check_exposure(m: dict[str, float]) -> CheckResult:
         )
     if m["skin_clip"] > SKIN_CLIP_MAX:
         return result("exposure", False, val, exp, "面部高光溢出", "clipped highlights on the face")
+    if (
+        m["skin_l"] < PUPIL_SKIN_L_MAX
+        and m.get("sharpness", 0.0) >= PUPIL_SHARPNESS_MIN
+        and m.get("pupil_l", math.nan) > PUPIL_L_MAX
+    ):
+        return result(
+            "exposure",
+            False,
+            val,
+            exp,
+            "曝光过度：瞳孔发灰，面部偏亮",
+            "overexposed: the pupils read grey, the face is washed out",
+        )
     if m["contrast"] < FACE_CONTRAST_MIN:
         return result("exposure", False, val, exp, "对比度太低，画面发灰", "contrast too low (washed out)")
     return result("exposure", True, val, exp, "曝光合适", "exposure suitable")

@@ -37,7 +37,7 @@ from capture.background import skin_lab, to_lab
 from capture.crop import plan_crop, render_crop, render_mask
 from capture.encode import encode_jpeg, encode_quality
 from capture.face import FaceAnalyzer
-from capture.profiles import Profile, Range, load_profile
+from capture.profiles import Profile, load_profile
 from capture.types import FaceAnalysis, Point
 
 U8 = npt.NDArray[np.uint8]
@@ -122,11 +122,9 @@ def make_compliant(
     a = analyzer.analyze(rgb)
     if a.face is None or a.person_mask is None:
         raise ValueError(f"{name}: no face")
-    # Crop to the lower third of the face-width range, so the photo shows the shoulders and the
-    # top (spec §2: head about 2/3 of the height, both shoulders visible); judged with ``prof``.
-    fw = prof.face_width
-    lo, hi = fw.lo or 1.0, fw.hi or float(prof.width)
-    plan = plan_crop(a, replace(prof, face_width=Range(lo + 2, lo + 0.35 * (hi - lo))))
+    # The pipeline's own crop: it aims at the lower part of the face-width range, so the photo
+    # shows the shoulders and the top (spec §2: head about 2/3 of the height, shoulders visible).
+    plan = plan_crop(a, prof)
     if not plan.ok:
         raise ValueError(f"{name}: no compliant crop: {plan.reasons}")
     out = render_crop(rgb, plan, prof)

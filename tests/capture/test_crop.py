@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from capture.crop import (
     DIRECTIONS,
+    MARGIN_FACE_WIDTH,
     MAX_UPSCALE,
     CropPlan,
     identity_plan,
@@ -97,13 +98,14 @@ def assert_compliant_geometry(
 # --- examples -------------------------------------------------------------------------------
 
 
-def test_ordinary_portrait_is_centred_in_the_ranges() -> None:
+def test_ordinary_portrait_is_centred_in_the_ranges_with_a_small_face() -> None:
     a = analysis()
     plan = plan_crop(a, MOHRSS)
     assert plan.ok and not plan.hair_cut and plan.reasons == () and plan.directions == ()
     assert_compliant_geometry(a, plan, MOHRSS)
     g = output_geometry(a, plan, MOHRSS)
-    assert g["face_width"] == pytest.approx(217)  # the middle of 179-255
+    # The lower part of 179-255 (the shoulders show): 179 + 8 margin + 10 % of the 60 px left.
+    assert g["face_width"] == pytest.approx(193)
     assert g["eye_center_x"] == pytest.approx(179)  # the middle of 162-196
     assert g["head_top"] == pytest.approx(14)  # the middle of 7-21
 
@@ -114,6 +116,11 @@ def test_every_profile_gets_a_crop(p: Profile) -> None:
     plan = plan_crop(a, p)
     assert plan.ok
     assert_compliant_geometry(a, plan, p)
+    # the face width sits in the lower part of the range, with the margin to its lower end
+    lo, hi = p.face_width.lo, p.face_width.hi
+    assert lo is not None and hi is not None
+    assert plan.predicted is not None
+    assert lo + min(MARGIN_FACE_WIDTH, (hi - lo) / 4) <= plan.predicted.face_width <= (lo + hi) / 2
 
 
 def test_tall_hair_is_cut_and_the_eye_line_wins() -> None:

@@ -103,7 +103,9 @@ def test_a_photo_at_the_profile_size_is_kept_as_it_is(
     png = tmp_path / "at-size.png"
     Image.open(io.BytesIO(first.jpeg)).save(png)
     third = make_photo(png, MOHRSS, analyzer=fa)
-    assert third.plan.identity and third.quality == 70
+    # quality 70 first (spec §1), raised only when the plain, mostly white picture falls under 14 KB
+    assert third.plan.identity and third.quality >= 70
+    assert third.report.get("file_size").passed
     assert np.abs(load_rgb(third.jpeg).astype(int) - load_rgb(first.jpeg)).mean() < 3
 
 

@@ -22,8 +22,11 @@ GEOMETRY = ("face_width", "head_top", "eye_center_x", "eye_line")
 FILE = ("image_size", "resolution_dpi", "color_mode", "file_size")
 
 
-def station(data_dir: Path, *args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STATION_DATA_DIR": str(data_dir)}
+def station(
+    data_dir: Path, *args: str | Path, timeout: float = 300, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "STATION_MEDIAPIPE_LOG"}
+    env.update({"STATION_DATA_DIR": str(data_dir)}, **(extra_env or {}))
     cmd = [sys.executable, "-c", "from station.cli.main import main; raise SystemExit(main())"]
     return subprocess.run(
         [*cmd, *map(str, args)], capture_output=True, text=True, cwd=REPO, env=env, timeout=timeout
@@ -102,6 +105,22 @@ def test_check_agrees_with_make(made: tuple[Path, dict[str, object]], tmp_path: 
     assert text.returncode == proc.returncode
     for c in report["checks"]:  # type: ignore[union-attr]
         assert c["id"] in text.stdout
+
+
+def test_make_and_check_print_nothing_on_stderr(faces_dir: Path, tmp_path: Path) -> None:
+    # mediapipe's native start-up log (INFO / W0000 lines on fd 2) must not reach the user
+    out = tmp_path / "quiet.jpg"
+    made = station(tmp_path / "data", "photo", "make", faces_dir / "london-004-neutral.jpg", "-o", out)
+    assert made.returncode in (0, 1) and out.is_file(), made.stderr
+    assert made.stderr == ""
+    proc = station(tmp_path / "data", "photo", "check", out)
+    assert proc.returncode in (0, 1)
+    assert "mouth_closed" in proc.stdout
+    assert proc.stderr == ""
+    # the developer's switch lets the native log through again
+    loud = station(tmp_path / "data", "photo", "check", out, extra_env={"STATION_MEDIAPIPE_LOG": "1"})
+    assert loud.returncode == proc.returncode
+    assert "W0000" in loud.stderr or "INFO:" in loud.stderr
 
 
 def test_check_of_a_larger_photo_is_not_compliant(faces_dir: Path, tmp_path: Path) -> None:
