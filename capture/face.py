@@ -58,7 +58,7 @@ from capture.background import (
 from capture.errors import AnalysisError
 from capture.types import FaceAnalysis, FaceGeometry, Point, Shoulders
 
-__all__ = ["FaceAnalyzer"]
+__all__ = ["QUIET_ENV", "FaceAnalyzer", "quiet_native_stderr"]
 
 FloatArray = npt.NDArray[np.float32]
 U8Array = npt.NDArray[np.uint8]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 
 from capture.checks.body import SHOULDER_TILT_MAX
 from capture.errors import AnalysisError
-from capture.face import FaceAnalyzer
+from capture.face import QUIET_ENV, FaceAnalyzer, quiet_native_stderr
 from capture.types import FaceAnalysis
 from tests.capture.photos import load, package_photos
 
@@ -163,3 +164,24 @@ def test_closed_analyzer_raises() -> None:
     fa.close()  # twice is fine
     with pytest.raises(AnalysisError):
         fa.analyze(np.zeros((64, 64, 3), np.uint8))
+
+
+def test_native_start_up_log_is_dropped_and_errors_are_replayed(
+    capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(QUIET_ENV, raising=False)
+    noise = (
+        b"INFO: Created TensorFlow Lite XNNPACK delegate for CPU.\n"
+        b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+        b"W0000 00:00:1795756947.320441   26712 inference_feedback_manager.cc:114] Feedback manager\n"
+    )
+    error = b"E0000 00:00:1795756947.320441   26712 calculator_graph.cc:887] model file missing\n"
+    with quiet_native_stderr():
+        os.write(2, noise + error)
+        with quiet_native_stderr():  # nested: one diversion
+            os.write(2, b"another thread's message\n")
+    assert capfd.readouterr().err == (error + b"another thread's message\n").decode()
+    monkeypatch.setenv(QUIET_ENV, "1")  # the developer's switch: nothing diverted
+    with quiet_native_stderr():
+        os.write(2, noise)
+    assert capfd.readouterr().err == noise.decode()
