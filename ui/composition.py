@@ -58,7 +58,7 @@ def _device_status(deps: Any) -> dict[str, tuple[str, str]]:
 
         name = name or default_printer() or ""
         if not name:
-            out["printer"] = ("warn", "no printer")
+            out["printer"] = ("warn", QCoreApplication.translate("MainWindow", "no printer"))
         else:
             state = printer_state(name)
             problem = state.problem()
@@ -68,11 +68,12 @@ def _device_status(deps: Any) -> dict[str, tuple[str, str]]:
     card = feature("station.card", None, "reader")
     lister = deps.extra.get("list_readers")
     if not card.available or lister is None:
-        out["reader"] = ("off", "reader: unavailable")
+        out["reader"] = ("off", QCoreApplication.translate("MainWindow", "reader: unavailable"))
     else:
         try:
             readers = list(lister())
-            out["reader"] = ("ok", readers[0]) if readers else ("warn", "no reader")
+            none = QCoreApplication.translate("MainWindow", "no reader")
+            out["reader"] = ("ok", readers[0]) if readers else ("warn", none)
         except Exception as exc:
             out["reader"] = ("error", f"reader: {str(exc)[:60]}")
     return out

@@ -559,6 +559,18 @@
         <translation>%1失败</translation>
     </message>
     <message>
+        <source>no printer</source>
+        <translation>未设打印机</translation>
+    </message>
+    <message>
+        <source>reader: unavailable</source>
+        <translation>读卡器：不可用</translation>
+    </message>
+    <message>
+        <source>no reader</source>
+        <translation>无读卡器</translation>
+    </message>
+    <message>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
