@@ -40,6 +40,7 @@ __all__ = [
     "load_pdf",
     "make_printer",
     "preview_dialog",
+    "preview_events",
     "print_pdf",
 ]
 
@@ -197,6 +198,13 @@ def preview_dialog(path: Path, printer: QPrinter, parent: QWidget | None = None)
             return
         try:
             pages = _paint(doc, target, painter, relayout=False)
+        except Exception as exc:  # a slot called by Qt: report it, do not raise into Qt
+            if not isinstance(exc, PrintError):
+                log.exception("printing %s from the preview failed", path)
+            if real:
+                msg = str(exc) if str(path) in str(exc) else f"{exc}; the form is kept in {path}"
+                events.failed.emit(msg)
+            return
         finally:
             painter.end()
         if real:
@@ -204,6 +212,13 @@ def preview_dialog(path: Path, printer: QPrinter, parent: QWidget | None = None)
 
     dialog.paintRequested.connect(paint)
     return dialog
+
+
+def preview_events(dialog: QPrintPreviewDialog) -> PrintSignals:
+    """The outcome signals of a dialog made by :func:`preview_dialog` (``dialog.events``)."""
+    events = dialog.__dict__["events"]
+    assert isinstance(events, PrintSignals)
+    return events
 
 
 class PrintSignals(QObject):

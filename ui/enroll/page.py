@@ -432,6 +432,7 @@ class EnrollPage(QWidget):
         app_id = self.application_id
         if app_id is None:
             return
+        self.last_print = {"kind": kind, "state": "building"}
         self.print_state.setText(self.tr("Preparing the form…"))
         self.deps.jobs.run(
             f"print {kind}",
@@ -441,7 +442,7 @@ class EnrollPage(QWidget):
         )
 
     def _on_form_built(self, res: Any, to_file: Path | None) -> None:
-        from ui.printing import PrintJob, make_printer, preview_dialog
+        from ui.printing import PrintJob, make_printer, preview_dialog, preview_events
 
         self.last_print = {"kind": res.kind, "pdf": str(res.pdf), "state": "built"}
         if to_file is not None:
@@ -455,26 +456,36 @@ class EnrollPage(QWidget):
         try:
             printer = make_printer(self.deps.settings.printer)
         except Exception as exc:
-            self._on_print_failed(
-                f"{exc}. " + self.tr("The form is saved as %1.").replace("%1", str(res.pdf))
-            )
+            self._on_print_failed(str(exc))  # adds where the PDF is kept
             return
         dlg = preview_dialog(res.pdf, printer, self)
-        if dlg.exec():
-            self._on_print_finished(0, printer.printerName())
-        else:
+        # exec() is true as soon as the operator pressed print, whatever the printer did: the
+        # outcome is what the print reports on the dialog's events (finished or failed).
+        # (The print dialog the preview opens may change the printer: read its name at the end.)
+        events = preview_events(dlg)
+        events.finished.connect(lambda pages: self._on_print_finished(pages, _target_name(printer)))
+        events.failed.connect(self._on_print_failed)
+        dlg.exec()
+        if self.last_print.get("state") == "built":  # closed without printing
             self.print_state.setText(
                 self.tr("Not printed. The form is saved as %1.").replace("%1", str(res.pdf))
             )
+        dlg.deleteLater()
 
     @Slot(int, str)
     def _on_print_finished(self, pages: int, where: str) -> None:
         self.last_print.update({"state": "printed", "pages": pages, "where": where})
         self.print_state.setText(self.tr("Printed to %1.").replace("%1", where))
 
+    @Slot(str)
     def _on_print_failed(self, message: str) -> None:
         self.last_print.update({"state": "failed", "error": message})
-        self.print_state.setText("")
+        pdf = self.last_print.get("pdf")
+        if pdf and pdf not in message:
+            message += "; " + self.tr("The form is saved as %1.").replace("%1", pdf)
+        self.print_state.setText(
+            f"{self.tr('Printing failed')}: {message} " + self.tr("Press the print button to try again.")
+        )
         self.window_.show_error(self.tr("Printing failed"), message)
 
     # -- test hooks (ui/testhook.py) ---------------------------------------------------------
@@ -512,6 +523,10 @@ class EnrollPage(QWidget):
             "app_status": self.status,
             "card": self.card.state(),
         }
+
+
+def _target_name(printer: Any) -> str:
+    return str(printer.printerName() or printer.outputFileName())
 
 
 def _status_label(status: str) -> str:
