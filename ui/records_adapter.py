@@ -63,6 +63,16 @@ class RecordsAdapter:
             s.execute(text("select 1"))
         return self.describe()
 
+    def maintenance(self) -> Any:
+        """The station's housekeeping (``station.records.maintenance``): originals past
+        ``keep_originals_days`` are deleted, in one transaction. Returns its MaintenanceReport."""
+        from station.records.maintenance import run_maintenance
+
+        with self.db.session() as s:
+            return run_maintenance(
+                s, keep_originals_days=self.settings.keep_originals_days, operator=self.operator
+            )
+
     # -- operators ---------------------------------------------------------------------------
     def has_operators(self) -> bool:
         from station.records import operators
@@ -241,6 +251,7 @@ def _after_show(window: Any, deps: Any, adapter: RecordsAdapter) -> None:
     def opened(result: tuple[str, bool]) -> None:
         kind, has_ops = result
         window.status.set_item("database", "ok", kind)
+        _start_maintenance(window, deps, adapter, kind)
         if has_ops:
             _login(window, deps, adapter)
 
@@ -251,6 +262,23 @@ def _after_show(window: Any, deps: Any, adapter: RecordsAdapter) -> None:
         window.show_error(QCoreApplication.translate("MainWindow", "The database cannot be opened"), str(exc))
 
     deps.jobs.run("open database", lambda: (adapter.ping(), adapter.has_operators()), opened, failed)
+
+
+def _start_maintenance(window: Any, deps: Any, adapter: RecordsAdapter, kind: str) -> None:
+    """Housekeeping once the database is open, as a job: the window does not wait for it. The
+    result goes to the log; a failure to the log and the status bar (the station works on)."""
+
+    def done(report: Any) -> None:
+        log.info("maintenance at start: %s", report.summary())
+
+    def failed(exc: BaseException) -> None:
+        log.warning("maintenance at start failed: %s", exc, exc_info=exc)
+        line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = QCoreApplication.translate("MainWindow", "maintenance failed")
+        window.status.set_item("database", "warn", f"{kind} · {text}: {line}")
+        window.status.showMessage(f"{text}: {line}", 30000)
+
+    deps.jobs.run("maintenance", adapter.maintenance, done, failed)
 
 
 def _login(window: Any, deps: Any, adapter: RecordsAdapter) -> None:
