@@ -172,16 +172,12 @@ class RecordsAdapter:
             return photos.accepted_photo(s, application_id) is not None
 
     def comparison(self, application_id: int) -> Any:
-        from station.compare import compare
-        from station.forms import collect
-        from station.records import applicants, applications, photos
+        """The six-item comparison with the imported reference data: ``station.transfer``'s own
+        (``find_reference`` is the one lookup of reference data)."""
+        from station.transfer import comparison_for_application
 
         with self.db.session(readonly=True) as s:
-            app = applications.get_application(s, application_id)
-            person = applicants.get_applicant(s, app.applicant_id)
-            ref = collect.reference_for(s, person.data.document_number)
-            has = photos.accepted_photo(s, application_id) is not None
-            return compare(person.data, ref, has_photo=has)
+            return comparison_for_application(s, application_id)
 
     def retake_queue(self) -> Any:
         from station.records import summaries
