@@ -322,14 +322,16 @@ class MainWindow(QMainWindow):
             return
         self._make_photo(frame.pixels, "camera")
 
-    def _make_photo(self, image: Any, source: str, plan: Any = None) -> None:
+    def _make_photo(self, image: Any, source: str, plan: Any = None, analysis: Any = None) -> None:
+        """``plan``: the operator's crop (None: the crop solver's); ``analysis``: the still
+        analysis of ``image`` when one was already made."""
         self.deps.live.paused = True
         self.tabs.setCurrentIndex(PAGE_REVIEW)
         self.review_page.set_busy(self.tr("Making the photo…"))
         profile, whiten, photos = self.deps.profile, self._whiten, self.deps.photos
         self.deps.jobs.run(
             "make photo",
-            lambda: photos.make(image, profile, whiten=whiten, source=source, plan=plan),
+            lambda: photos.make(image, profile, whiten=whiten, source=source, plan=plan, analysis=analysis),
             self._on_photo_made,
             self._on_photo_failed,
         )
@@ -376,7 +378,8 @@ class MainWindow(QMainWindow):
             out.original if out.original is not None else (Path(out.source_path) if out.source_path else None)
         )
         if image is not None:
-            self._make_photo(image, out.source, out.plan)
+            # The same crop: the operator's when adjusted, else the solver's again.
+            self._make_photo(image, out.source, out.plan if out.adjusted else None, out.analysis)
 
     @Slot()
     def _on_whiten_shortcut(self) -> None:
@@ -389,7 +392,7 @@ class MainWindow(QMainWindow):
         make_plan = self.deps.extra.get("plan_from_box")
         if out is None or out.original is None or make_plan is None:
             return
-        self._make_photo(out.original, out.source, make_plan(box, out, self.deps.profile))
+        self._make_photo(out.original, out.source, make_plan(box, out, self.deps.profile), out.analysis)
 
     @Slot()
     def _on_review_accept_clicked(self) -> None:

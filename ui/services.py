@@ -24,6 +24,8 @@ __all__ = ["Feature", "PhotoOutcome", "PhotoService", "feature"]
 
 log = logging.getLogger("station.ui")
 
+ADJUSTED_NOTE = "crop adjusted by the operator"
+
 
 @dataclass(frozen=True)
 class Feature:
@@ -58,6 +60,7 @@ class PhotoOutcome:
     source_path: str | None = None
     plan: Any = None
     analysis: Any = None  # the still analysis of ``original`` (coordinates of ``plan``)
+    adjusted: bool = False  # ``plan`` is the operator's crop, not the solver's
 
     @property
     def compliant(self) -> bool:
@@ -102,60 +105,43 @@ class PhotoService:
         whiten: bool = False,
         source: str = "camera",
         plan: Any = None,
+        analysis: Any = None,
     ) -> PhotoOutcome:
-        """Make the photo; with ``plan`` (an operator-adjusted crop of ``image``) the same steps
-        run from the render on: render -> [whiten] -> encode -> checks on the final file."""
+        """Make the photo. ``plan``: the operator's adjusted crop of the array ``image`` - the
+        same pipeline from the render on (render -> [whiten] -> encode -> checks on the final
+        file), the report noting the adjustment. ``analysis``: a still analysis of the array
+        already made (saves measuring it again; it also stays with the outcome for the
+        adjuster)."""
         from capture.pipeline import make_photo
 
+        array = isinstance(image, np.ndarray)
+        if not array:
+            plan = analysis = None  # a file is decoded and measured by the pipeline itself
+        adjusted = plan is not None
+        notes = (ADJUSTED_NOTE,) if adjusted else ()
         with self._lock:
-            analyzer = self._still_analyzer()
-            if plan is not None and isinstance(image, np.ndarray):
-                jpeg, report, used_plan = self._make_with_plan(image, profile, plan, whiten, analyzer)
-                analysis = None
-            else:
-                made = make_photo(image, profile, analyzer=analyzer, whiten=whiten)
-                jpeg, report, used_plan, analysis = made.jpeg, made.report, made.plan, made.analysis
+            made = make_photo(
+                image,
+                profile,
+                analyzer=self._still_analyzer(),
+                whiten=whiten,
+                analysis=analysis,
+                plan=plan,
+                notes=notes,
+            )
         return PhotoOutcome(
-            jpeg=bytes(jpeg),
-            report=report,
+            jpeg=bytes(made.jpeg),
+            report=made.report,
             source=source,
-            whitened=report.whitened,
+            whitened=made.report.whitened,
             original=image if isinstance(image, np.ndarray) else None,
             source_path=str(image) if isinstance(image, Path) else None,
-            plan=used_plan,
-            analysis=analysis,
+            plan=made.plan,
+            analysis=made.analysis,
+            adjusted=adjusted,
         )
 
     def analysis_of(self, image: npt.NDArray[np.uint8]) -> Any:
         """A still-mode analysis of ``image`` (for the crop adjuster)."""
         with self._lock:
             return self._still_analyzer().analyze(image)
-
-    @staticmethod
-    def _make_with_plan(
-        image: npt.NDArray[np.uint8], profile: Profile, plan: Any, whiten: bool, analyzer: Any
-    ) -> tuple[bytes, ComplianceReport, Any]:
-        from capture.checks import check_photo
-        from capture.crop import render_crop, render_mask
-        from capture.encode import encode_jpeg
-
-        out = render_crop(image, plan, profile)
-        whitened = False
-        if whiten:
-            from capture.whiten import whiten_background
-
-            analysis = analyzer.analyze(image)
-            if analysis.person_mask is not None:
-                out = whiten_background(out, render_mask(analysis.person_mask, plan, profile))
-                whitened = True
-        enc = encode_jpeg(out, profile)
-        notes = ("crop adjusted by the operator",) + (() if enc.ok else (enc.reason,))
-        report = check_photo(
-            enc.data,
-            profile,
-            analyzer=analyzer,
-            hair_cut=getattr(plan, "hair_cut", False),
-            whitened=whitened,
-            notes=notes,
-        )
-        return enc.data, report, plan

@@ -317,11 +317,54 @@ def test_adjusting_the_crop_rechecks_the_photo(make_window: Any, demo_source: De
     rp.adjuster.committed.emit(box1)
     second = rp.outcome
     assert second is not first
-    assert "crop adjusted by the operator" in second.report.notes
+    assert second.adjusted and "crop adjusted by the operator" in second.report.notes
     assert second.report.get("eye_center_x").passed  # the clamp kept the geometry inside
-    # Whitening re-makes the photo and the report says so.
+    assert (second.plan.x0, second.plan.y0, second.plan.scale) == (box1.x0, box1.y0, box1.scale)
+    # The one pipeline: the same answers as make_photo given that crop.
+    from capture.pipeline import make_photo
+
+    direct = make_photo(
+        first.original,
+        w.deps.profile,
+        analyzer=w.deps.photos._still_analyzer(),
+        plan=second.plan,
+        notes=("crop adjusted by the operator",),
+    )
+    assert direct.jpeg == second.jpeg
+    assert [(c.id, c.passed, c.value) for c in direct.report.checks] == [
+        (c.id, c.passed, c.value) for c in second.report.checks
+    ]
+    assert direct.report.notes == second.report.notes
+    # It can be adjusted again (the measurements stay with the photo).
+    assert rp.adjust.isEnabled() and second.analysis is not None
+    # Whitening re-makes the photo with the operator's crop and the report says so.
     rp.whiten.setChecked(True)
-    assert rp.outcome.whitened and rp.outcome.report.whitened
+    third = rp.outcome
+    assert third.whitened and third.report.whitened
+    assert third.adjusted and "crop adjusted by the operator" in third.report.notes
+    assert (third.plan.x0, third.plan.y0, third.plan.scale) == (box1.x0, box1.y0, box1.scale)
+
+
+@pytest.mark.slow
+def test_whitening_an_unadjusted_photo_keeps_the_solvers_crop(
+    make_window: Any, demo_source: DemoSource
+) -> None:
+    w = make_window(records=False)
+    w.deps.live.auto.enabled = False
+    w.deps.live.feed(_frame(demo_source, 0))
+    assert w.deps.live.shutter()
+    rp = w.review_page
+    first = rp.outcome
+    assert first is not None and not first.adjusted
+    rp.whiten.setChecked(True)
+    white = rp.outcome
+    assert white is not first and white.whitened and white.report.whitened
+    assert not white.adjusted and "crop adjusted by the operator" not in white.report.notes
+    assert (white.plan.x0, white.plan.y0, white.plan.scale) == (
+        first.plan.x0,
+        first.plan.y0,
+        first.plan.scale,
+    )
 
 
 def test_records_browser_masks_numbers(make_window: Any, qtbot: Any) -> None:
