@@ -80,6 +80,21 @@ class RecordsAdapter:
         with self.db.session(readonly=True) as s:
             return bool(operators.list_operators(s))
 
+    def create_first_admin(self, username: str, password: str, display_name: str = "") -> Any:
+        """The first administrator of a new installation (allowed, like ``station user add``,
+        only while no admin exists). Raises the service's errors (bad name or password)."""
+        from station.records import operators
+        from station.records.errors import AuthError
+
+        with self.db.session() as s:
+            if operators.has_admin(s):
+                raise AuthError("an administrator exists already: log in")
+            info = operators.add_operator(
+                s, username, password, role="admin", display_name=display_name, by=username.strip()
+            )
+        self.operator = info.username
+        return info
+
     def login(self, username: str, password: str) -> tuple[bool, Any, str]:
         from station.records import operators
 
@@ -250,6 +265,8 @@ def _after_show(window: Any, deps: Any, adapter: RecordsAdapter) -> None:
         _start_maintenance(window, deps, adapter, kind)
         if has_ops:
             _login(window, deps, adapter)
+        else:
+            _offer_first_admin(window, deps, adapter)
 
     def failed(exc: BaseException) -> None:
         window.status.set_item(
@@ -275,6 +292,36 @@ def _start_maintenance(window: Any, deps: Any, adapter: RecordsAdapter, kind: st
         window.status.showMessage(f"{text}: {line}", 30000)
 
     deps.jobs.run("maintenance", adapter.maintenance, done, failed)
+
+
+def _offer_first_admin(window: Any, deps: Any, adapter: RecordsAdapter) -> None:
+    """No operator accounts: offer to create the first administrator (window-modal, not
+    blocking start-up). Declined, the station runs as the start user as before, says so in the
+    status bar, and asks again at the next start."""
+    from ui.first_admin import FirstAdminDialog
+
+    def create(user: str, password: str, display_name: str) -> tuple[bool, Any, str]:
+        try:
+            return True, adapter.create_first_admin(user, password, display_name), ""
+        except Exception as exc:
+            return False, None, str(exc)
+
+    dlg = FirstAdminDialog(create, deps.operator, window)
+
+    def finished(_result: int) -> None:
+        op = dlg.operator
+        if op is not None:
+            deps.operator, deps.role = op.username, op.role
+            window.status.set_item("operator", "ok", f"{op.display_name or op.username} ({op.role})")
+            log.info("first administrator %s created", op.username)
+        else:
+            note = QCoreApplication.translate("MainWindow", "no operator accounts")
+            window.status.set_item("operator", "warn", f"{deps.operator} ({deps.role}) · {note}")
+            log.warning("no operator accounts: running as %s (%s)", deps.operator, deps.role)
+        dlg.deleteLater()
+
+    dlg.finished.connect(finished)
+    dlg.open()
 
 
 def _login(window: Any, deps: Any, adapter: RecordsAdapter) -> None:

@@ -9,6 +9,9 @@ Protocol: one JSON object per line in, one JSON object per line out.
     {"cmd": "page", "index": 2}
     {"cmd": "grab", "path": "/tmp/x.png"} -> saves a picture of the window
     {"cmd": "call", "name": NAME, "args": {...}}  -> a hook a page registered in deps.extra["test_hooks"]
+    {"cmd": "dialog", "fields": {OBJECT_NAME: TEXT, ...}, "button": "ok"|"cancel"}
+                                          -> types into the open modal dialog's line edits, then
+                                             presses its button (``state`` names it: "modal")
     {"cmd": "quit"}
 
 Real key presses (Space for the shutter) are sent by the test with xdotool, not through here."""
@@ -22,7 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMessageBox
 
 __all__ = ["TestHook"]
 
@@ -100,10 +103,29 @@ class TestHook(QObject):
                 return {"ok": False, "error": f"no hook {msg['name']!r}; have {sorted(hooks)}"}
             value = fn(**msg.get("args", {}))
             return {"ok": True, "value": value}
+        if cmd == "dialog":
+            return self._answer_dialog(msg)
         if cmd == "quit":
             QTimer.singleShot(50, w.close)
             return {"ok": True}
         return {"ok": False, "error": f"unknown command {cmd!r}"}
+
+    def _answer_dialog(self, msg: dict[str, Any]) -> dict[str, Any]:
+        dlg = QApplication.activeModalWidget()
+        if dlg is None:
+            return {"ok": False, "error": "no modal dialog is open"}
+        for name, text in msg.get("fields", {}).items():
+            edit = dlg.findChild(QLineEdit, name)
+            if edit is None:
+                return {"ok": False, "error": f"{dlg.objectName()} has no field {name!r}"}
+            edit.setText(str(text))
+        which = {"ok": QDialogButtonBox.StandardButton.Ok, "cancel": QDialogButtonBox.StandardButton.Cancel}
+        box = dlg.findChild(QDialogButtonBox)
+        button = box.button(which[msg.get("button", "ok")]) if box is not None else None
+        if button is None:
+            return {"ok": False, "error": f"{dlg.objectName()} has no {msg.get('button', 'ok')} button"}
+        QTimer.singleShot(0, button.click)  # after this reply: the click may close the dialog
+        return {"ok": True, "dialog": dlg.objectName()}
 
     def state(self) -> dict[str, Any]:
         w = self.window
@@ -136,6 +158,7 @@ class TestHook(QObject):
             "review_busy": w.review_page.busy.text(),
             "accepted": w.accepted_photo is not None,
             "dialogs": dialogs,
+            "modal": modal.objectName() if (modal := QApplication.activeModalWidget()) else None,
             "crashes": w.deps.crash.count if w.deps.crash else 0,
             **(w.deps.extra.get("test_state", lambda: {})()),
         }

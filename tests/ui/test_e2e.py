@@ -181,6 +181,7 @@ def station(xvfb_display: str, tmp_path: Path, request: pytest.FixtureRequest) -
             skip_or_fail(f"Qt cannot use the X server: {err[-400:]}")
         raise AssertionError(f"station did not start:\n{err}") from None
     try:
+        _create_first_admin(st)
         yield st
     finally:
         if proc.poll() is None:
@@ -195,6 +196,20 @@ def station(xvfb_display: str, tmp_path: Path, request: pytest.FixtureRequest) -
         log.close()
     st.exit_code = proc.returncode  # type: ignore[attr-defined]
     st.stderr = (tmp_path / "station.stderr").read_text(errors="replace")  # type: ignore[attr-defined]
+
+
+def _create_first_admin(st: Station) -> None:
+    """A new data folder has no operator accounts: the window offers to create the first
+    administrator; answer it as the clerk would (user name, password twice, OK)."""
+    st.wait_state(lambda s: s["modal"] == "first_admin_dialog", 30, "the first-administrator offer")
+    reply = st.cmd(
+        cmd="dialog",
+        fields={"admin_username": "e2e", "admin_password": "e2e-secret", "admin_repeat": "e2e-secret"},
+        button="ok",
+    )
+    assert reply["ok"], reply
+    s = st.wait_state(lambda s: s["modal"] is None, 20, "the offer answered")
+    assert s["status"]["operator"] == ["ok", "e2e (admin)"], s["status"]
 
 
 @pytest.mark.pcscd
