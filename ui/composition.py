@@ -105,25 +105,32 @@ def _open_settings(deps: Any, window: QWidget) -> None:
         except Exception as exc:
             window.show_error(QCoreApplication.translate("MainWindow", "Settings not saved"), str(exc))  # type: ignore[attr-defined]
             return
-        changed = [
-            f.name for f in dataclasses.fields(new) if getattr(new, f.name) != getattr(deps.settings, f.name)
-        ]
-        deps.settings = new
-        log.info("settings changed: %s", ", ".join(changed) or "nothing")
-        if "profile" in changed:
-            from capture.profiles import load_profile
+        _apply_settings(deps, new)
 
-            deps.profile = load_profile(new.profile, user_dir=deps.data_dir / "profiles")
-            analyse = deps.live.analysis._analyse
-            if hasattr(analyse, "set_profile"):
-                analyse.set_profile(deps.profile)
-        deps.live.auto.frames = max(1, new.auto_capture_frames)
-        deps.live.auto.countdown_s = new.auto_capture_countdown_s
-        if {"camera", "camera_resolution"} & set(changed):
-            from capture.sources import open_source
 
-            deps.live.set_source_factory(lambda: open_source(new.camera, new.camera_resolution))
-            deps.live.start()
+def _apply_settings(deps: Any, new: Any) -> None:
+    """Hand saved settings to everything that holds them (window, records, live view)."""
+    changed = [
+        f.name for f in dataclasses.fields(new) if getattr(new, f.name) != getattr(deps.settings, f.name)
+    ]
+    deps.settings = new
+    if deps.records is not None:
+        deps.records.settings = new  # station code, retention, ... for the next action
+    log.info("settings changed: %s", ", ".join(changed) or "nothing")
+    if "profile" in changed:
+        from capture.profiles import load_profile
+
+        deps.profile = load_profile(new.profile, user_dir=deps.data_dir / "profiles")
+        analyse = deps.live.analysis._analyse
+        if hasattr(analyse, "set_profile"):
+            analyse.set_profile(deps.profile)
+    deps.live.auto.frames = max(1, new.auto_capture_frames)
+    deps.live.auto.countdown_s = new.auto_capture_countdown_s
+    if {"camera", "camera_resolution"} & set(changed):
+        from capture.sources import open_source
+
+        deps.live.set_source_factory(lambda: open_source(new.camera, new.camera_resolution))
+        deps.live.start()
 
 
 _ = Feature  # re-exported type for callers that build extra features

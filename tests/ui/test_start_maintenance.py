@@ -102,3 +102,19 @@ def test_failed_maintenance_is_logged_and_shown_but_does_not_stop_start(
     assert "disk I/O error" in w.status.currentMessage()
     # The station works on: the records can be used.
     assert w.deps.records.ping() == "SQLite"
+
+
+def test_saved_settings_reach_the_records(make_window: Any) -> None:
+    from ui.composition import _apply_settings
+
+    w = make_window()
+    adapter = w.deps.records
+    old = _original(adapter, 1, age_days=45)
+    assert w.deps.settings.keep_originals_days == 0  # the default: no original is kept
+    _apply_settings(
+        w.deps, dataclasses.replace(w.deps.settings, keep_originals_days=60, station_code="000777")
+    )
+    assert adapter.settings.station_code == "000777" and adapter.station_info().code == "000777"
+    report = adapter.maintenance()  # 60 days now: the 45-day-old original stays
+    assert report.keep_originals_days == 60 and report.originals_purged == 0
+    assert (old, "original") in _kinds(adapter)
