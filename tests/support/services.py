@@ -26,7 +26,7 @@ def skip_or_fail(reason: str) -> None:
 
 
 def need_executable(name: str, package: str) -> str:
-    path = shutil.which(name) or (shutil.which(name, path="/usr/sbin:/sbin:/usr/lib/postgresql") )
+    path = shutil.which(name) or (shutil.which(name, path="/usr/sbin:/sbin:/usr/lib/postgresql"))
     if path is None:
         skip_or_fail(f"{name} not found: install the Debian package {package}")
         raise AssertionError("unreachable")
