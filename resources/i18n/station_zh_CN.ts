@@ -389,8 +389,43 @@
         <translation>已打印到 %1。</translation>
     </message>
     <message>
+        <source>Press the print button to try again.</source>
+        <translation>请再按打印按钮重试。</translation>
+    </message>
+    <message>
         <source>Printing failed</source>
         <translation>打印失败</translation>
+    </message>
+</context>
+<context>
+    <name>FirstAdminDialog</name>
+    <message>
+        <source>Create the first administrator</source>
+        <translation>创建第一个管理员</translation>
+    </message>
+    <message>
+        <source>This station has no operator accounts yet. Create the administrator account now: from then on everyone logs in, and the administrator adds the others.</source>
+        <translation>本工作站还没有操作员账号。请现在创建管理员账号：此后每个人都需登录，由管理员添加其他操作员。</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name shown</source>
+        <translation>显示姓名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
 </context>
 <context>
@@ -585,6 +620,14 @@
     <message>
         <source>The database cannot be opened</source>
         <translation>无法打开数据库</translation>
+    </message>
+    <message>
+        <source>maintenance failed</source>
+        <translation>维护失败</translation>
+    </message>
+    <message>
+        <source>no operator accounts</source>
+        <translation>无操作员账号</translation>
     </message>
 </context>
 <context>
