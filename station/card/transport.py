@@ -9,9 +9,16 @@ Two small protocols, as in yubikit's ``SmartCardConnection``:
   ``61xx`` (GET RESPONSE) and ``6Cxx`` (re-send with the right Le) already handled.
 
 ``ApduTransport`` turns the first into the second, counts APDUs and writes the APDU trace to
-its own logger ``station.card.apdu`` at DEBUG, with the data of PIN and authentication commands
-(VERIFY, CHANGE PIN, PIN RESET, EXTERNAL/INTERNAL AUTHENTICATE) masked: a PIN, cryptogram or
-MAC never reaches a log.
+its own logger ``station.card.apdu`` at DEBUG, with headers, lengths, record tags and status
+words only where the data is a secret or personal:
+
+- the data of PIN and authentication commands (VERIFY, CHANGE PIN, PIN RESET, EXTERNAL/INTERNAL
+  AUTHENTICATE) and their responses (``SENSITIVE_INS``): a PIN, cryptogram or MAC never reaches
+  a log;
+- the data of record and binary writes (UPDATE/WRITE/APPEND RECORD, UPDATE/WRITE BINARY) and the
+  response data of record and binary reads (READ RECORD, READ BINARY), including the GET
+  RESPONSE rounds that continue them (``PERSONAL_DATA_INS``, ``PERSONAL_RESPONSE_INS``): the
+  holder's social security number, name and photo never reach a log either.
 """
 
 from __future__ import annotations
@@ -23,12 +30,30 @@ from typing import Protocol, runtime_checkable
 from station.card.apdu import describe
 from station.card.errors import CommunicationError
 
-__all__ = ["SENSITIVE_INS", "ApduTransport", "CardConnection", "CardTransport", "mask_apdu"]
+__all__ = [
+    "PERSONAL_DATA_INS",
+    "PERSONAL_RESPONSE_INS",
+    "SENSITIVE_INS",
+    "ApduTransport",
+    "CardConnection",
+    "CardTransport",
+    "mask_apdu",
+    "mask_response",
+]
 
 apdu_log = logging.getLogger("station.card.apdu")
 
 # Commands whose data field is a secret (PIN, cryptogram, MAC).
 SENSITIVE_INS = frozenset({0x20, 0x24, 0x2C, 0x5E, 0x82, 0x88})
+# Commands whose data field is card content (holder's number, name, photo): record writes
+# (UPDATE RECORD DC/DD, WRITE RECORD D2, APPEND RECORD E2) and binary writes (UPDATE BINARY
+# D6/D7, WRITE BINARY D0/D1).
+_RECORD_WRITES = frozenset({0xDC, 0xDD, 0xD2, 0xE2})
+PERSONAL_DATA_INS = _RECORD_WRITES | frozenset({0xD6, 0xD7, 0xD0, 0xD1})
+# Commands whose response data is card content: READ RECORD (B2/B3) and READ BINARY (B0/B1).
+_RECORD_READS = frozenset({0xB2, 0xB3})
+PERSONAL_RESPONSE_INS = _RECORD_READS | frozenset({0xB0, 0xB1})
+_INS_GET_RESPONSE = 0xC0
 _MAX_CHAINED_RESPONSES = 64
 
 
@@ -53,13 +78,32 @@ class CardTransport(Protocol):
         ...
 
 
+def _masked(data: bytes, ins: int) -> str:
+    """``<N bytes masked>``; for records, with the simple-TLV tag (record content stays hidden)."""
+    if (ins in _RECORD_WRITES or ins in _RECORD_READS) and data:
+        return f"<record tag {data[0]:02X}, {len(data)} bytes masked>"
+    return f"<{len(data)} bytes masked>"
+
+
 def mask_apdu(apdu: bytes) -> str:
-    """Hex of a command APDU for the trace, with the data of secret-bearing commands masked."""
-    if len(apdu) > 5 and apdu[1] in SENSITIVE_INS:
+    """Hex of a command APDU for the trace, with the data of secret-bearing commands (PINs,
+    cryptograms) and of record/binary writes (personal data) masked: header, Lc and Le stay."""
+    if len(apdu) > 5 and (apdu[1] in SENSITIVE_INS or apdu[1] in PERSONAL_DATA_INS):
         lc = apdu[4]
+        body = apdu[5 : 5 + lc]
         tail = apdu[5 + lc :]
-        return f"{apdu[:5].hex().upper()} <{lc} bytes masked>{(' ' + tail.hex().upper()) if tail else ''}"
+        shown = _masked(body, 0 if apdu[1] in SENSITIVE_INS else apdu[1])
+        return f"{apdu[:5].hex().upper()} {shown}{(' ' + tail.hex().upper()) if tail else ''}"
     return apdu.hex().upper()
+
+
+def mask_response(data: bytes, ins: int, *, continued: bool = False) -> str:
+    """Hex of the response data of command ``ins`` for the trace; masked (length, and the record
+    tag for READ RECORD) for secret-bearing commands and record/binary reads. ``continued``: the
+    data continues an earlier response (GET RESPONSE), so its first byte is no tag."""
+    if data and (ins in SENSITIVE_INS or ins in PERSONAL_RESPONSE_INS):
+        return _masked(data, 0 if ins in SENSITIVE_INS or continued else ins)
+    return data.hex().upper()
 
 
 class ApduTransport:
@@ -76,15 +120,19 @@ class ApduTransport:
     def close(self) -> None:
         self.connection.close()
 
-    def _exchange(self, apdu: bytes) -> tuple[bytes, int]:
-        sensitive = len(apdu) > 1 and apdu[1] in SENSITIVE_INS
+    def _exchange(self, apdu: bytes, response_of: int | None = None) -> tuple[bytes, int]:
+        """One raw exchange, traced. ``response_of``: the INS whose response data this exchange
+        continues (GET RESPONSE rounds), so its data is masked as that command's would be."""
         if apdu_log.isEnabledFor(logging.DEBUG):
             apdu_log.debug("> %s %s", describe(apdu), mask_apdu(apdu))
         t0 = time.perf_counter()
         data, sw = self.connection.transmit(apdu)
         self.apdu_count += 1
         if apdu_log.isEnabledFor(logging.DEBUG):
-            shown = f"<{len(data)} bytes masked>" if sensitive and data else data.hex().upper()
+            if response_of is None:
+                shown = mask_response(data, apdu[1])
+            else:
+                shown = mask_response(data, response_of, continued=True)
             apdu_log.debug("< %s %04X (%.1f ms)", shown, sw, (time.perf_counter() - t0) * 1000)
         return data, sw
 
@@ -101,7 +149,8 @@ class ApduTransport:
             rounds += 1
             if rounds > _MAX_CHAINED_RESPONSES:
                 raise CommunicationError("the card keeps answering 61xx (more data)")
-            data, sw = self._exchange(bytes((apdu[0] & 0x03, 0xC0, 0x00, 0x00, sw & 0xFF)))
+            get_response = bytes((apdu[0] & 0x03, _INS_GET_RESPONSE, 0x00, 0x00, sw & 0xFF))
+            data, sw = self._exchange(get_response, response_of=apdu[1])
             out += data
         return bytes(out), sw
 
