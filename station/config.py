@@ -4,11 +4,16 @@ The data folder is, in order: ``--data-dir``, ``$STATION_DATA_DIR``, then the pl
 data folder (platformdirs: ``~/.local/share/sscard-station`` on Linux,
 ``%LOCALAPPDATA%\\sscard-station`` on Windows). Settings live in ``settings.json`` there;
 unknown keys are kept, missing keys take their defaults, and ``version`` drives migrations.
+Every known key is checked against its field's type when loaded (``bool``, ``int``, ``float``,
+``str``): a hand-edited value that converts without loss (``"10"`` for an integer, ``10`` for a
+decimal, ``"true"`` for a switch) is converted, anything else is a ``ConfigError`` naming the key
+and the type it needs.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field, fields
@@ -67,18 +72,21 @@ class Settings:
         if not isinstance(raw, dict):
             raise ConfigError(f"settings {path} is not a JSON object")
         raw = _migrate(raw)
-        known = {f.name for f in fields(cls)} - {"extra"}
-        values = {k: v for k, v in raw.items() if k in known}
+        types = _field_types()
+        values = {k: _convert(k, v, types[k], path) for k, v in raw.items() if k in types}
         s = cls(**values)
-        s.extra = {k: v for k, v in raw.items() if k not in known}
+        s.extra = {k: v for k, v in raw.items() if k not in types}
         return s
 
     def save(self, data_dir: Path) -> None:
         data = asdict(self)
         data.update(data.pop("extra"))
-        data_dir.mkdir(parents=True, exist_ok=True)
         text = json.dumps(data, ensure_ascii=False, indent=2)
-        fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".settings-", suffix=".tmp")
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".settings-", suffix=".tmp")
+        except OSError as exc:
+            raise ConfigError(f"cannot save settings in {data_dir}: {exc.strerror or exc}") from exc
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
@@ -88,6 +96,71 @@ class Settings:
         except OSError as exc:
             Path(tmp).unlink(missing_ok=True)
             raise ConfigError(f"cannot save settings in {data_dir}: {exc.strerror or exc}") from exc
+
+
+_TYPE_NAMES = {bool: "true or false", int: "an integer", float: "a number", str: "a text"}
+_SCALARS = {"bool": bool, "int": int, "float": float, "str": str}
+
+
+def _field_types() -> dict[str, type]:
+    """Each known setting's type (the annotations are strings under ``from __future__``)."""
+    out: dict[str, type] = {}
+    for f in fields(Settings):
+        if f.name == "extra":
+            continue
+        kind = _SCALARS.get(f.type) if isinstance(f.type, str) else f.type
+        if kind not in _TYPE_NAMES:
+            raise TypeError(f"setting {f.name} has a type settings files cannot hold: {f.type!r}")
+        out[f.name] = kind  # type: ignore[assignment]
+    return out
+
+
+def _convert(key: str, value: Any, kind: type, path: Path) -> Any:
+    """``value`` as ``kind``, converted when that loses nothing; else a one-line ConfigError."""
+    converted = _converted(value, kind)
+    if converted is None:
+        shown = json.dumps(value, ensure_ascii=False)
+        if len(shown) > 40:
+            shown = shown[:37] + "..."
+        raise ConfigError(f"setting {key!r} in {path} must be {_TYPE_NAMES[kind]}, not {shown}")
+    return converted
+
+
+def _converted(value: Any, kind: type) -> Any:
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        return None
+    if isinstance(value, bool):  # JSON true/false is no number or text
+        return None
+    if kind is int:
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str):
+            try:
+                return int(value.strip())
+            except ValueError:
+                return None
+        return None
+    if kind is float:
+        if isinstance(value, (int, float)):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                number = float(value.strip())
+            except ValueError:
+                return None
+            return number if math.isfinite(number) else None
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):  # a hand-typed number where text goes ("camera": 0)
+        return str(value)
+    return None
 
 
 def _migrate(raw: dict[str, Any]) -> dict[str, Any]:
