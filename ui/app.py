@@ -16,8 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
 
 from capture.guidance import AutoCapture
 from capture.profiles import load_profile
@@ -33,11 +33,42 @@ from ui.services import PhotoService
 from ui.workers.analysis import AnalysisWorker
 from ui.workers.jobs import JobRunner
 
-__all__ = ["I18N_DIR", "install_translator", "run"]
+__all__ = ["I18N_DIR", "START_ROLE", "QuitWithWindow", "install_translator", "run"]
 
 log = logging.getLogger("station.ui")
 
 I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
+
+# The lowest role (station.db.models.ROLES[0]): the window starts with it and only a successful
+# login (or creating the first administrator) raises it. Not imported from station.db.models so
+# that start-up does not load SQLAlchemy before the camera is live.
+START_ROLE = "operator"
+
+
+class QuitWithWindow(QObject):
+    """Ends the event loop when the main window has closed, whatever other top-level windows
+    are still open: a login or first-administrator dialog that the database job opened after
+    the clerk closed the window (or a test sent ``quit``) must not keep an invisible station
+    running. No signals."""
+
+    def __init__(self, app: QApplication, window: QWidget) -> None:
+        super().__init__(window)
+        self._app = app
+        self._window = window
+        window.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self._window and event.type() == QEvent.Type.Close:
+            # After the close event has been handled: quit only when it was accepted.
+            QTimer.singleShot(0, self._on_window_closed)
+        return False
+
+    def _on_window_closed(self) -> None:
+        if not self._window.isVisible():
+            for w in self._app.topLevelWidgets():
+                if w is not self._window and w.isVisible():
+                    w.close()
+            self._app.quit()
 
 
 def install_translator(app: QApplication, lang: str) -> QTranslator | None:
@@ -115,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
         profile=profile,
         lang=lang,
         operator=operator,
-        role="admin",
+        role=START_ROLE,  # raised by a successful login only
         live=None,  # type: ignore[arg-type]  # set below
         photos=PhotoService(data_dir / "profiles"),
         jobs=jobs,
@@ -134,6 +165,12 @@ def run(args: argparse.Namespace) -> int:
     live.start()
     deps.live = live
     window = MainWindow(deps)  # gives the controller its view
+    quitter = QuitWithWindow(app, window)
+    if deps.records is not None:
+        # Until the login (or the first-administrator offer) has answered: the lowest role,
+        # and the status bar says nobody has logged in yet.
+        not_yet = QCoreApplication.translate("MainWindow", "not logged in")
+        window.status.set_item("operator", "warn", f"{deps.operator} ({deps.role}) · {not_yet}")
     crash.parent_widget = window
     tabs = window.tabs
     crash.context_provider = lambda: f"page {tabs.currentIndex() + 1}"
@@ -173,6 +210,7 @@ def run(args: argparse.Namespace) -> int:
         "window up in %.2f s (camera %s, profile %s, %s)", time.monotonic() - t0, camera, profile.id, lang
     )
     code = app.exec()
+    jobs.close()  # a job finishing from now on must not open a dialog (login) on a dead window
     live.shutdown()
     jobs.wait(10000)
     pipeline.close()
@@ -183,6 +221,7 @@ def run(args: argparse.Namespace) -> int:
     # Tear the widgets down while Python is still fully alive (avoids shiboken finalisation
     # crashes at interpreter exit).
     window.hide()
+    quitter.deleteLater()
     window.deleteLater()
     app.processEvents()
     app.sendPostedEvents(None, 0)

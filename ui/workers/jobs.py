@@ -57,7 +57,14 @@ class JobRunner(QObject):
         self._relay = _Relay()
         self._relay.done.connect(self._on_relay_done)
         self._running = 0
+        self._closed = False
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """The window is gone: jobs still running finish, but their callbacks are dropped (a
+        late "database open" must not open a login dialog after the event loop ended), and
+        new jobs are refused (logged)."""
+        self._closed = True
 
     def run(
         self,
@@ -66,6 +73,9 @@ class JobRunner(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
+        if self._closed:
+            log.info("job %r not started: the window is closing", name)
+            return
         job = _Job(self, name, fn, on_done, on_error)
         with self._lock:
             self._running += 1
@@ -117,4 +127,7 @@ class JobRunner(QObject):
 
     @Slot(object, object)
     def _on_relay_done(self, callback: Callable[[], None], _unused: object) -> None:
+        if self._closed:
+            self._finish()
+            return
         callback()
