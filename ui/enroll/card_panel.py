@@ -1,13 +1,16 @@
 """The card part of the enrollment page: reader status, insert/remove events, the encode button,
 progress and the result, over ``station.card.workflow.CardDesk``.
 
-The desk is built on first use; reader events come from its monitor thread and progress from the
-encode job's thread, and both are re-emitted as Qt signals (queued to the GUI thread). Until the
-card backend is importable, the button says so and stays disabled."""
+The desk is built on first use and built again when the operator (login) or the settings
+(reader, PIN rules) changed, under a lock (pool threads ask for it); reader events come from its
+monitor thread and progress from the encode job's thread, and both are re-emitted as Qt signals
+(queued to the GUI thread). Until the card backend is importable, the button says so and stays
+disabled."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
@@ -54,6 +57,8 @@ class CardPanel(QGroupBox):
         self.status = ""
         self.feature = feature("station.card.workflow", "CardDesk", "card encoding")
         self._desk: Any = None
+        self._desk_for: tuple[Any, ...] = ()
+        self._desk_lock = threading.Lock()
         self._monitor: Any = None
         self.events: list[str] = []
         self.last_result: dict[str, Any] = {}
@@ -91,19 +96,30 @@ class CardPanel(QGroupBox):
             )
         self.set_application(None)
 
-    # -- the desk (built once, off the GUI thread) --------------------------------------------
-    def desk(self) -> Any:
-        if self._desk is None:
-            from station.card.workflow import CardDesk
-
-            records = self.deps.records
-            self._desk = CardDesk(
-                self.deps.settings,
-                self.deps.data_dir,
-                operator=self.deps.operator,
-                db=records.db if records is not None else None,
+    # -- the desk (off the GUI thread; rebuilt when the operator or the settings changed) ---
+    def desk(self, operator: str | None = None, settings: Any = None) -> Any:
+        """The CardDesk for ``operator`` and ``settings`` (default: the current ones in deps;
+        a job passes what the GUI thread saw when the clerk pressed the button). Encodes and
+        PIN resets are audited under the operator logged in now, with the reader and PIN rules
+        saved now."""
+        operator = self.deps.operator if operator is None else operator
+        settings = self.deps.settings if settings is None else settings
+        records = self.deps.records
+        db = records.db if records is not None else None
+        with self._desk_lock:
+            current = self._desk_for
+            same = (
+                self._desk is not None
+                and current[0] == operator
+                and current[1] is settings
+                and current[2] is db
             )
-        return self._desk
+            if not same:
+                from station.card.workflow import CardDesk
+
+                self._desk = CardDesk(settings, self.deps.data_dir, operator=operator, db=db)
+                self._desk_for = (operator, settings, db)
+            return self._desk
 
     @Slot()
     def _on_monitor_timer_timeout(self) -> None:
@@ -175,9 +191,11 @@ class CardPanel(QGroupBox):
         self.result.setText(self.tr("Encoding… keep the card in the reader."))
         self.last_result = {"state": "running"}
         relay = self.relay
+        operator, settings = self.deps.operator, self.deps.settings  # as of the click
 
         def work() -> Any:
-            return self.desk().encode(app_id, progress=lambda stage, f: relay.progress.emit(stage, float(f)))
+            desk = self.desk(operator, settings)
+            return desk.encode(app_id, progress=lambda stage, f: relay.progress.emit(stage, float(f)))
 
         self.deps.jobs.run("encode card", work, self._on_encoded, self._on_encode_failed)
 
