@@ -6,7 +6,9 @@
 
 Database errors are translated at this boundary: a write that fails (full disk, I/O error,
 server gone) becomes ``StorageError`` with one clear line, and the transaction is rolled back
-so nothing half-written stays. Services raise their own ``RecordsError`` subclasses.
+so nothing half-written stays. Migration errors (a database at a revision this program does
+not know, written by a newer station) become ``StorageError`` too, naming the revision.
+Services raise their own ``RecordsError`` subclasses.
 """
 
 from __future__ import annotations
@@ -72,12 +74,17 @@ class Database:
         """Bring the schema to the newest revision (backing up a SQLite file first)."""
         try:
             return migrate.upgrade(self.engine, sqlite_file=self.sqlite_file, backup_dir=self._backup_dir)
+        except migrate.MigrationError as exc:
+            raise StorageError(f"cannot upgrade the database: {exc}") from exc
         except DBAPIError as exc:
             raise StorageError(f"cannot upgrade the database: {_reason(exc)}") from exc
 
     def revision(self) -> str | None:
-        with self.engine.connect() as conn:
-            return migrate.current_revision(conn)
+        try:
+            with self.engine.connect() as conn:
+                return migrate.current_revision(conn)
+        except DBAPIError as exc:
+            raise StorageError(f"cannot read the database: {_reason(exc)}") from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -104,5 +111,9 @@ def open_database(url: str, *, data_dir: Path | None = None, upgrade: bool = Tru
     if data_dir is not None:
         db._backup_dir = data_dir / "backups"
     if upgrade:
-        db.upgrade()
+        try:
+            db.upgrade()
+        except BaseException:
+            db.close()  # no pooled connection outlives a refused open
+            raise
     return db

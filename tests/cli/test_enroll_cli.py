@@ -196,6 +196,29 @@ def test_db_upgrade(station: Station) -> None:
     assert json.loads(again.stdout)["upgraded"] is False
 
 
+def test_db_upgrade_of_an_unknown_newer_revision_is_one_line_exit_3(data_dir: Path) -> None:
+    """A SQLite file stamped with a revision this program does not know (a newer station's)."""
+    import sqlite3
+
+    db_file = data_dir / "station.db"
+    con = sqlite3.connect(db_file)
+    try:
+        con.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        con.execute("INSERT INTO alembic_version VALUES ('9f9f9f')")
+        con.commit()
+    finally:
+        con.close()
+    station = Station(data_dir, f"sqlite:///{db_file.as_posix()}")
+    for args in (("db", "upgrade"), ("db", "upgrade", "--json"), ("enroll", "list")):
+        out = station(*args)
+        assert out.returncode == 3, (args, out.stderr)
+        lines = out.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
+        assert lines[0].startswith("station: cannot upgrade the database") and "9f9f9f" in lines[0]
+        assert out.stdout == ""
+    assert not (data_dir / "backups").exists()
+
+
 def test_db_maintenance_purges_originals_past_retention(station: Station) -> None:
     from datetime import timedelta
 

@@ -84,3 +84,41 @@ def test_bad_urls_are_config_errors(tmp_path: Path) -> None:
         open_database("mysql://u@h/db")
     with pytest.raises(ConfigError):
         open_database("not a url")
+
+
+def test_unknown_newer_revision_is_a_storage_error_naming_it(db: Database, tmp_path: Path) -> None:
+    """A database a newer station upgraded: one-line StorageError naming the revision; nothing is
+    changed or backed up."""
+    from station.db import open_database
+    from station.db.migrate import head_revision
+    from station.records.errors import StorageError
+
+    with db.session() as s:
+        s.execute(text("UPDATE alembic_version SET version_num = '9f9f9f'"))
+    url = db.engine.url.render_as_string(hide_password=False)
+    backups = tmp_path / "unknown-rev-backups"
+    with pytest.raises(StorageError) as info:
+        open_database(url, data_dir=backups)
+    message = str(info.value)
+    assert "9f9f9f" in message and str(head_revision()) in message and "\n" not in message
+    assert info.value.exit_code == 3
+    assert not backups.exists()
+    assert db.revision() == "9f9f9f"
+    with db.session() as s:  # put it back so the fixture's database stays usable
+        s.execute(text("UPDATE alembic_version SET version_num = :h"), {"h": head_revision()})
+
+
+def test_unreadable_database_file_is_a_storage_error(tmp_path: Path) -> None:
+    from station.db import open_database
+    from station.records.errors import StorageError
+
+    f = tmp_path / "station.db"
+    f.write_bytes(b"not a database, " * 64)
+    db = open_database(f"sqlite:///{f.as_posix()}", upgrade=False)
+    try:
+        with pytest.raises(StorageError, match="cannot read the database"):
+            db.revision()
+        with pytest.raises(StorageError, match="cannot upgrade the database"):
+            db.upgrade()
+    finally:
+        db.close()
