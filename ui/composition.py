@@ -8,7 +8,7 @@ import dataclasses
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QWidget
 
 from ui.services import Feature, feature
@@ -79,10 +79,9 @@ def _device_status(deps: Any) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _open_settings(deps: Any, window: QWidget) -> None:
-    from capture.profiles import list_profiles
-    from ui.settings_dialog import SettingsDialog
-
+def _list_devices(deps: Any) -> tuple[list[str], list[str]]:
+    """Printers and card readers for the settings dialog (run in a job: CUPS and PC/SC can take
+    seconds, and a stuck reader service longer)."""
     printers: list[str] = []
     try:
         from PySide6.QtPrintSupport import QPrinterInfo
@@ -97,6 +96,37 @@ def _open_settings(deps: Any, window: QWidget) -> None:
             readers = list(lister())
         except Exception as exc:
             log.info("no reader list: %s", exc)
+    return printers, readers
+
+
+def _open_settings(deps: Any, window: QWidget) -> None:
+    """Lists the devices in a job, then opens the dialog (once: a second Ctrl+, while the
+    devices are being listed does nothing)."""
+    if deps.extra.get("settings_opening"):
+        return
+    deps.extra["settings_opening"] = True
+
+    def show_now(devices: tuple[list[str], list[str]]) -> None:
+        try:
+            _show_settings(deps, window, *devices)
+        finally:
+            deps.extra["settings_opening"] = False
+
+    def show(devices: tuple[list[str], list[str]]) -> None:
+        # After the job has finished (the dialog is modal: the job must not count as busy).
+        QTimer.singleShot(0, window, lambda: show_now(devices))
+
+    def failed(exc: BaseException) -> None:
+        log.info("device lists for the settings: %s", exc)
+        show(([], []))
+
+    deps.jobs.run("list devices", lambda: _list_devices(deps), show, failed)
+
+
+def _show_settings(deps: Any, window: QWidget, printers: list[str], readers: list[str]) -> None:
+    from capture.profiles import list_profiles
+    from ui.settings_dialog import SettingsDialog
+
     dlg = SettingsDialog(deps.settings, list_profiles(deps.data_dir / "profiles"), printers, readers, window)
     if dlg.exec() and dlg.result_settings is not None:
         new = dlg.result_settings
@@ -121,9 +151,7 @@ def _apply_settings(deps: Any, new: Any) -> None:
         from capture.profiles import load_profile
 
         deps.profile = load_profile(new.profile, user_dir=deps.data_dir / "profiles")
-        analyse = deps.live.analysis._analyse
-        if hasattr(analyse, "set_profile"):
-            analyse.set_profile(deps.profile)
+        deps.live.set_profile(deps.profile)
     deps.live.auto.frames = max(1, new.auto_capture_frames)
     deps.live.auto.countdown_s = new.auto_capture_countdown_s
     if {"camera", "camera_resolution"} & set(changed):

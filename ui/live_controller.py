@@ -7,8 +7,10 @@ behind at 30 fps on this machine (bench/bench_ui.py measures it)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -59,7 +61,9 @@ class LiveController(QObject):
         self.camera: CameraThread | None = None
         self.latest: LiveResult | None = None
         self.latest_frame: Frame | None = None
-        self.paused = False  # while reviewing: frames still shown, no auto-capture
+        self._paused = False
+        self._held_stills: deque[Frame] = deque()  # hot-folder stills that came while paused
+        self._stopping: list[CameraThread] = []  # stopped, not finished yet: kept until finished
         self._t_start = 0.0
         self._first_reported = False
         self.analysis.result.connect(self._on_analysis_result)
@@ -80,14 +84,85 @@ class LiveController(QObject):
         cam.start()
 
     def stop_camera(self) -> None:
-        if self.camera is not None:
-            self.camera.stop()
-            self.camera.deleteLater()
-            self.camera = None
+        """Stop the camera thread without blocking the GUI thread: it is asked to stop and its
+        signals are cut; it is deleted only once it has ``finished`` (a driver stuck in a read
+        may take a while; deleting a running QThread aborts the program)."""
+        cam = self.camera
+        if cam is None:
+            return
+        self.camera = None
+        for signal, slot in (
+            (cam.opened, self._on_camera_opened),
+            (cam.frame_ready, self._on_camera_frame_ready),
+            (cam.failed, self._on_camera_failed),
+        ):
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(slot)
+        cam.request_stop()
+        if cam.isFinished() or not cam.isRunning():
+            cam.deleteLater()
+            return
+        self._stopping.append(cam)
+        cam.finished.connect(self._on_camera_finished)
+        if cam.isFinished():  # it ended between the check and the connection
+            self._on_camera_finished()
 
-    def shutdown(self) -> None:
+    @Slot()
+    def _on_camera_finished(self) -> None:
+        for cam in [c for c in self._stopping if c.isFinished()]:
+            self._stopping.remove(cam)
+            cam.deleteLater()
+
+    def shutdown(self, wait_ms: int = 3000) -> bool:
+        """At exit: stop the camera and the analysis and wait (bounded) for the camera threads.
+        False when a camera thread is still running after ``wait_ms`` (it is then kept, not
+        deleted, and logged)."""
         self.stop_camera()
         self.analysis.stop()
+        deadline = time.monotonic() + wait_ms / 1000
+        ok = True
+        for cam in list(self._stopping):
+            left = max(0, int((deadline - time.monotonic()) * 1000))
+            if cam.wait(left):
+                self._stopping.remove(cam)
+                cam.deleteLater()
+            else:
+                ok = False
+                log.warning("camera thread still running %d ms after stop; not deleted", wait_ms)
+        return ok
+
+    # -- profile -------------------------------------------------------------------------------
+    def set_profile(self, profile: object) -> bool:
+        """The live analysis judges frames against ``profile`` from the next frame on (the
+        pipeline reads its profile once per frame). Auto-capture starts counting again. False
+        when the analysis has no profile to change (a stub)."""
+        setter = getattr(self.analysis.analyse, "set_profile", None)
+        if not callable(setter):
+            return False
+        setter(profile)
+        self.auto.reset()
+        return True
+
+    # -- pause (review and the other pages) --------------------------------------------------
+    @property
+    def paused(self) -> bool:
+        """While reviewing or on another page: frames still shown, no auto-capture, and a
+        hot-folder still waits (it must not replace the photo under review)."""
+        return self._paused
+
+    @paused.setter
+    def paused(self, value: bool) -> None:
+        self._paused = bool(value)
+        if not self._paused and self._held_stills:
+            # One still per return to the camera: it goes to review, which pauses again; the
+            # next one follows the next time the clerk is back on the camera page.
+            frame = self._held_stills.popleft()
+            log.info("delivering a held studio still (%d more waiting)", len(self._held_stills))
+            self.captured.emit(frame, None)
+
+    @property
+    def held_stills(self) -> int:
+        return len(self._held_stills)
 
     def set_source_factory(self, factory: Callable[[], CameraSource]) -> None:
         self.source_factory = factory
@@ -115,8 +190,13 @@ class LiveController(QObject):
         self.latest_frame = frame
         self.view.show_frame(frame)
         if frame.still:
-            # A studio still from the hot folder goes straight through the pipeline.
-            self.captured.emit(frame, None)
+            # A studio still from the hot folder goes straight through the pipeline, unless a
+            # photo is under review: then it waits until the clerk is back on the camera.
+            if self._paused:
+                self._held_stills.append(frame)
+                log.info("studio still held while paused (%d waiting)", len(self._held_stills))
+            else:
+                self.captured.emit(frame, None)
             return
         self.analysis.submit(frame)
 

@@ -49,6 +49,12 @@ class AnalysisWorker(QObject):
         self.analysed = 0
         self.dropped = 0
 
+    @property
+    def analyse(self) -> Callable[[Frame], Any]:
+        """The callable that analyses one frame (the LivePipeline in the window)."""
+        with self._cond:
+            return self._analyse
+
     def set_analyse(self, analyse: Callable[[Frame], Any]) -> None:
         with self._cond:
             self._analyse = analyse

@@ -50,9 +50,15 @@ class CameraThread(QThread):
             self._signalled = False
         return frame
 
-    def stop(self, wait_ms: int = 3000) -> None:
+    def request_stop(self) -> None:
+        """Ask the loop to end after the current read; does not wait (``finished`` follows)."""
         self._stop.set()
-        self.wait(wait_ms)
+
+    def stop(self, wait_ms: int = 3000) -> bool:
+        """Ask the loop to end and wait up to ``wait_ms``; True when the thread has ended (a
+        driver stuck in a read may outlast it: then the thread must not be deleted yet)."""
+        self._stop.set()
+        return bool(self.wait(wait_ms))
 
     def run(self) -> None:
         self._stop.clear()
