@@ -420,7 +420,17 @@ class MainWindow(QMainWindow):
             self, self.tr("Save photo"), str(Path.home() / "photo.jpg"), "JPEG (*.jpg)"
         )
         if path:
-            Path(path).write_bytes(self.accepted_photo.jpeg)
+            try:
+                Path(path).write_bytes(self.accepted_photo.jpeg)
+            except OSError as exc:  # a full disk, a read-only folder: one line, not a crash
+                self.show_error(self.tr("Photo not saved"), f"{path}: {exc.strerror or exc}".splitlines()[0])
+                return
+            self.status.showMessage(self.tr("Photo saved as %1.").replace("%1", path), 5000)
+
+    def drop_accepted_photo(self) -> None:
+        """Forget the accepted photo (the enrollment page moved to another person)."""
+        self.accepted_photo = None
+        self.act_save_jpeg.setEnabled(False)
 
     @Slot(int)
     def _on_tabs_current_changed(self, index: int) -> None:

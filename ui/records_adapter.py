@@ -126,30 +126,57 @@ class RecordsAdapter:
             pg = applicants.list_page(s, page, 50, status=status or None)
             return pg.items, pg.total
 
-    def enroll(
-        self, data: ApplicantData, applicant_id: int | None = None, *, issue_receipt: bool = False
-    ) -> Any:
-        """Save the person; a new application when they have none active. With
-        ``issue_receipt`` (this station took the photo) the photo receipt number is drawn first,
-        in the same transaction. Returns (applicant_id, application_id, retrieval_code, warnings)."""
-        from station.records import applicants, applications, receipts
+    def find(self, text: str) -> Any:
+        """The find box: by document number first, else by the beginning of a name (or
+        pinyin). Returns ``(record, applications)`` for one person, a tuple of
+        ``ApplicantSummary`` (masked numbers) for several, or None."""
+        from station.errors import InputError
+        from station.records import applicants, applications
 
+        with self.db.session(readonly=True) as s:
+            rec = applicants.find_by_document_number(s, text)
+            if rec is None:
+                try:
+                    found = applicants.search(s, text, limit=50)
+                except InputError:
+                    return None
+                if not found:
+                    return None
+                if len(found) > 1:
+                    return found
+                rec = applicants.get_applicant(s, found[0].applicant_id)
+            return rec, applications.applications_of(s, rec.id)
+
+    def applicant(self, applicant_id: int) -> Any:
+        """One person with their applications: ``(record, applications)``."""
+        from station.records import applicants, applications
+
+        with self.db.session(readonly=True) as s:
+            return applicants.get_applicant(s, applicant_id), applications.applications_of(s, applicant_id)
+
+    def save_enrollment(self, data: ApplicantData, applicant_id: int | None, photo: Any) -> Any:
+        """Save the form in ONE transaction (``station.records.enrollment.save_enrollment``):
+        enroll or update, the receipt number and the photo (``photo``: the accepted
+        PhotoOutcome or None; attached unless it is already the accepted one). Returns its
+        EnrollmentResult; on an error nothing is saved."""
+        from station.records.enrollment import EnrollmentPhoto, save_enrollment
+
+        attach = None
+        if photo is not None:
+            attach = EnrollmentPhoto(
+                photo.jpeg, photo.report, source=photo.source, profile=photo.report.profile
+            )
         with self.db.session() as s:
-            if issue_receipt and not data.photo_receipt_number:
-                receipt = receipts.issue_receipt(
-                    s,
-                    station_code=self.settings.station_code,
-                    operator=self.operator,
-                    studio=self.settings.station_name,
-                )
-                data = data.replace(photo_receipt_number=receipt.number)
-            if applicant_id is not None:
-                active = [a for a in applications.applications_of(s, applicant_id) if a.active]
-                if active:
-                    applicants.update_applicant(s, applicant_id, data, operator=self.operator)
-                    return applicant_id, active[-1].id, active[-1].retrieval_code, ()
-            res = applicants.enroll(s, data, operator=self.operator, station_code=self.settings.station_code)
-            return res.applicant_id, res.application_id, res.retrieval_code, res.warnings
+            return save_enrollment(
+                s,
+                data,
+                applicant_id=applicant_id,
+                photo=attach,
+                operator=self.operator,
+                station_code=self.settings.station_code,
+                studio=self.settings.station_name,
+                keep_originals_days=self.settings.keep_originals_days,
+            )
 
     def application(self, application_id: int) -> Any:
         from station.records import applicants, applications

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -19,6 +19,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -50,8 +53,13 @@ class EnrollPage(QWidget):
         self.status = ""
         self.attached_sha: str | None = None
         self.last_print: dict[str, Any] = {}
-        self._print_jobs: list[Any] = []
         self._saved_values: dict[str, str] | None = None
+        # The person on the form: bumped whenever the form switches to another person (new,
+        # find, open). The accepted photo belongs to the person it was taken for
+        # (``_photo_owner``: that person's number, None while it was taken on an empty form
+        # and is not attached yet); it is dropped when the form moves to someone else.
+        self._subject = 0
+        self._photo_owner: int | None = None
 
         self.search = QLineEdit(self)
         self.search.setObjectName("enroll_search")
@@ -63,6 +71,10 @@ class EnrollPage(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.find)
         top.addWidget(self.new)
+        self.choices = QListWidget(self)
+        self.choices.setObjectName("enroll_choices")
+        self.choices.setMaximumHeight(140)
+        self.choices.hide()
 
         self.form = ApplicantForm(self)
 
@@ -137,6 +149,7 @@ class EnrollPage(QWidget):
         body.addLayout(right, 2)
         outer = QVBoxLayout(self)
         outer.addLayout(top)
+        outer.addWidget(self.choices)
         outer.addLayout(body, 1)
 
         self._draft_timer = QTimer(self)
@@ -176,6 +189,7 @@ class EnrollPage(QWidget):
     def _connect_signals(self) -> None:
         self.find.clicked.connect(self._on_find_clicked)
         self.search.returnPressed.connect(self._on_find_clicked)
+        self.choices.itemActivated.connect(self._on_choices_item_activated)
         self.new.clicked.connect(self._on_new_clicked)
         self.save.clicked.connect(self._on_save_clicked)
         self.submit.clicked.connect(self._on_submit_clicked)
@@ -225,6 +239,8 @@ class EnrollPage(QWidget):
 
     @Slot(object)
     def _on_window_photo_accepted(self, _outcome: Any) -> None:
+        # Taken for the person on the form; on an empty form it goes to whoever is saved next.
+        self._photo_owner = None if self._form_blank() and self.applicant_id is None else self._subject
         self._refresh_buttons()
         if self.application_id is not None:
             self._attach_photo()
@@ -257,52 +273,127 @@ class EnrollPage(QWidget):
         log.info("restored the enrollment draft")
 
     # -- find / new / save -------------------------------------------------------------------
+    def _form_blank(self) -> bool:
+        return not any(
+            v
+            for k, v in self.form.values().items()
+            if k not in ("document_type", "nationality", "ethnicity", "card_type", "sex", "occupation")
+        )
+
+    def _form_dirty(self) -> bool:
+        return not self._form_blank() and self.form.values() != self._saved_values
+
+    def _ask_discard(self) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Unsaved changes"),
+            self.tr("The form has changes that are not saved. Discard them?"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("discard_dialog")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Discard
+
+    def _may_leave(self) -> bool:
+        """Whether the form may be replaced by another person: asks when it has unsaved changes
+        (the draft keeps them until then)."""
+        if not self._form_dirty():
+            return True
+        self.save_draft()
+        return self._ask_discard()
+
+    def _switch_subject(self) -> None:
+        """The form moves to another person: their photo does not come along."""
+        self._subject += 1
+        if self._photo_owner is not None and self.window_.accepted_photo is not None:
+            self.window_.drop_accepted_photo()
+        if self.window_.accepted_photo is None:
+            self._photo_owner = None
+        self.attached_sha = None
+
+    def _reset(self) -> None:
+        self._switch_subject()
+        self.form.clear()
+        self.applicant_id = self.application_id = None
+        self.retrieval_code = ""
+        self.status = ""
+        self.compare.setRowCount(0)
+        self.app_label.setText(self.tr("No application yet."))
+        self.choices.clear()
+        self.choices.hide()
+        self._saved_values = None
+
     @Slot()
     def _on_find_clicked(self) -> None:
         text = self.search.text().strip()
-        if not text:
+        if not text or not self._may_leave():
             return
-        self.deps.jobs.run("find applicant", lambda: self.records.find_by_number(text), self._on_found)
+        self.deps.jobs.run("find applicant", lambda: self.records.find(text), self._on_found)
 
-    def _on_found(self, found: Any) -> None:
+    def _on_found(self, found: Any, prefer: int | None = None) -> None:
         if found is None:
-            self.window_.status.showMessage(
-                self.tr("No applicant with this number: fill in a new one."), 5000
-            )
-            self.form.clear()
-            self.form.set_values({"document_number": self.search.text().strip()})
-            self.applicant_id = self.application_id = None
+            text = self.search.text().strip()
+            self.window_.status.showMessage(self.tr("No applicant found: fill in a new one."), 5000)
+            self._reset()
+            self.deps.drafts.clear()
+            key = "document_number" if any(c.isdigit() for c in text) else "name"
+            self.form.set_values({key: text})
+        elif found and hasattr(found[0], "applicant_id"):  # several people: let the clerk choose
+            self._show_choices(found)
+            return
         else:
             rec, apps = found
+            self._switch_subject()
+            self.choices.hide()
             self.form.set_applicant(rec.data)
             self.applicant_id = rec.id
             active = [a for a in apps if a.active]
-            self.application_id = active[-1].id if active else None
-            self.retrieval_code = active[-1].retrieval_code if active else ""
-            self._show_application(active[-1] if active else None)
+            chosen = [a for a in active if a.id == prefer] or active[-1:]
+            app = chosen[0] if chosen else None
+            self.application_id = app.id if app is not None else None
+            self.retrieval_code = app.retrieval_code if app is not None else ""
+            self._show_application(app)
+            self.compare.setRowCount(0)
+            self._saved_values = self.form.values()
             if self.application_id is not None:
                 self._load_comparison()
         self._refresh_buttons()
 
-    def load_applicant(self, applicant_id: int, application_id: int | None) -> None:
-        """Open a record from the browser or the retake queue."""
+    def _show_choices(self, people: Any) -> None:
+        self.choices.clear()
+        for p in people:
+            item = QListWidgetItem(
+                f"{p.name}  {p.name_pinyin}  {p.document_number}  {p.birth_date}"
+                + (f"  {_status_label(p.status)}" if p.status else "")
+            )
+            item.setData(Qt.ItemDataRole.UserRole, (p.applicant_id, p.application_id))
+            self.choices.addItem(item)
+        self.choices.show()
+        self.window_.status.showMessage(
+            self.tr("%1 people found: choose one.").replace("%1", str(len(people))), 8000
+        )
 
-        def fetch() -> Any:
-            if application_id is not None:
-                app, rec = self.records.application(application_id)
-                return rec, (app,)
-            return None
+    @Slot(QListWidgetItem)
+    def _on_choices_item_activated(self, item: QListWidgetItem) -> None:
+        applicant_id, application_id = item.data(Qt.ItemDataRole.UserRole)
+        self.load_applicant(applicant_id, application_id)
 
-        self.deps.jobs.run("open record", fetch, lambda f: f and self._on_found(f))
+    def load_applicant(self, applicant_id: int, application_id: int | None) -> bool:
+        """Open a record from the browser, the retake queue or the choices of a search (also a
+        person without an application). False when the clerk kept the unsaved form."""
+        if not self._may_leave():
+            return False
+        self.deps.jobs.run(
+            "open record",
+            lambda: self.records.applicant(applicant_id),
+            lambda f: self._on_found(f, prefer=application_id),
+        )
+        return True
 
     @Slot()
     def _on_new_clicked(self) -> None:
-        self.form.clear()
-        self.applicant_id = self.application_id = None
-        self.retrieval_code = ""
-        self.attached_sha = None
-        self.compare.setRowCount(0)
-        self.app_label.setText(self.tr("No application yet."))
+        self._reset()
         self.deps.drafts.clear()
         self._refresh_buttons()
 
@@ -318,38 +409,44 @@ class EnrollPage(QWidget):
         photo = self.window_.accepted_photo
         aid = self.applicant_id
         records = self.records
-
-        issue_receipt = photo is not None and not data.photo_receipt_number
+        token = self._subject
 
         def work() -> Any:
-            applicant_id, application_id, code, warnings = records.enroll(
-                data, aid, issue_receipt=issue_receipt
-            )
-            info = None
-            if photo is not None:
-                info = records.attach_photo(application_id, photo)
-            cmp = records.comparison(application_id)
-            app, rec = records.application(application_id)
-            return applicant_id, application_id, code, warnings, info, cmp, app, rec.data.photo_receipt_number
+            res = records.save_enrollment(data, aid, photo)  # one transaction
+            try:
+                cmp = records.comparison(res.application_id)
+            except Exception:  # saved all the same; the comparison is read again below
+                log.exception("comparison after saving application %s", res.application_id)
+                cmp = None
+            return res, cmp
 
         self.save.setEnabled(False)
-        self.deps.jobs.run("save enrollment", work, self._on_saved, self._on_save_failed)
+        self.deps.jobs.run("save enrollment", work, lambda r: self._on_saved(r, token), self._on_save_failed)
 
-    def _on_saved(self, result: Any) -> None:
-        applicant_id, application_id, code, warnings, info, cmp, app, receipt = result
-        self.applicant_id, self.application_id, self.retrieval_code = applicant_id, application_id, code
-        if receipt and receipt != self.form.value("photo_receipt_number"):
-            self.form.set_values({"photo_receipt_number": receipt})
-        if info is not None and info.accepted and self.window_.accepted_photo is not None:
-            self.attached_sha = _sha(self.window_.accepted_photo.jpeg)
-        self._show_application(app)
-        self._show_comparison(cmp)
+    def _on_saved(self, result: Any, token: int | None = None) -> None:
+        res, cmp = result
+        msg = self.tr("Saved. Retrieval code %1.").replace("%1", res.retrieval_code)
+        if res.warnings:
+            msg += " " + "; ".join(w.message for w in res.warnings)
+        if token is not None and token != self._subject:  # the form moved to someone else
+            self.window_.status.showMessage(msg, 8000)
+            self._refresh_buttons()
+            return
+        self.applicant_id, self.application_id = res.applicant_id, res.application_id
+        self.retrieval_code = res.retrieval_code
+        if res.receipt_number and res.receipt_number != self.form.value("photo_receipt_number"):
+            self.form.set_values({"photo_receipt_number": res.receipt_number})
+        if res.photo_sha256 is not None:
+            self.attached_sha = res.photo_sha256  # the photo that was sent and saved
+            self._photo_owner = self._subject
+        self._show_application_fields(res.application_id, res.retrieval_code, res.status)
+        if cmp is not None:
+            self._show_comparison(cmp)
+        else:
+            self._load_comparison()
         self._saved_values = self.form.values()
         self.deps.drafts.clear()
         self._refresh_buttons()
-        msg = self.tr("Saved. Retrieval code %1.").replace("%1", code)
-        if warnings:
-            msg += " " + "; ".join(w.message for w in warnings)
         self.window_.status.showMessage(msg, 8000)
 
     def _on_save_failed(self, exc: BaseException) -> None:
@@ -360,6 +457,9 @@ class EnrollPage(QWidget):
         photo, app_id, records = self.window_.accepted_photo, self.application_id, self.records
         if photo is None or app_id is None:
             return
+        sha, token = _sha(photo.jpeg), self._subject
+        if sha == self.attached_sha:
+            return
         self.deps.jobs.run(
             "attach photo",
             lambda: (
@@ -367,14 +467,17 @@ class EnrollPage(QWidget):
                 records.comparison(app_id),
                 records.application(app_id)[0],
             ),
-            self._on_photo_attached,
+            lambda r: self._on_photo_attached(r, token),
             lambda e: self.window_.show_error(self.tr("Photo not attached"), str(e)),
         )
 
-    def _on_photo_attached(self, result: Any) -> None:
+    def _on_photo_attached(self, result: Any, token: int | None = None) -> None:
         info, cmp, app = result
-        if info.accepted and self.window_.accepted_photo is not None:
-            self.attached_sha = _sha(self.window_.accepted_photo.jpeg)
+        if token is not None and token != self._subject:
+            return
+        if info.accepted:
+            self.attached_sha = info.sha256  # the photo that was sent, whatever was accepted since
+            self._photo_owner = self._subject
         self._show_comparison(cmp)
         self._show_application(app)
         self._refresh_buttons()
@@ -386,15 +489,19 @@ class EnrollPage(QWidget):
         self.deps.jobs.run("comparison", lambda: self.records.comparison(app_id), self._show_comparison)
 
     def _show_application(self, app: Any) -> None:
-        self.status = app.status if app is not None else ""
         if app is None:
+            self.status = ""
             self.app_label.setText(self.tr("No active application."))
             return
+        self._show_application_fields(app.id, app.retrieval_code, app.status)
+
+    def _show_application_fields(self, app_id: int, code: str, status: str) -> None:
+        self.status = status
         self.app_label.setText(
             self.tr("Application %1 · retrieval code %2 · status %3")
-            .replace("%1", str(app.id))
-            .replace("%2", app.retrieval_code)
-            .replace("%3", _status_label(app.status))
+            .replace("%1", str(app_id))
+            .replace("%2", code)
+            .replace("%3", _status_label(status))
         )
 
     def _show_comparison(self, cmp: Any) -> None:
@@ -442,16 +549,18 @@ class EnrollPage(QWidget):
         )
 
     def _on_form_built(self, res: Any, to_file: Path | None) -> None:
-        from ui.printing import PrintJob, make_printer, preview_dialog, preview_events
+        from ui.printing import make_printer, preview_dialog, preview_events, print_pdf
 
         self.last_print = {"kind": res.kind, "pdf": str(res.pdf), "state": "built"}
         if to_file is not None:
-            job = PrintJob(res.pdf, output_file=to_file, title=res.title)
-            job.signals.finished.connect(lambda pages: self._on_print_finished(pages, str(to_file)))
-            job.signals.failed.connect(self._on_print_failed)
-            job.setAutoDelete(False)
-            self._print_jobs.append(job)  # keep the job (and its signals object) alive
-            QThreadPool.globalInstance().start(job)
+            # On the window's job runner, so closing the window waits for it.
+            pdf, title = res.pdf, res.title
+            self.deps.jobs.run(
+                f"print {res.kind} to file",
+                lambda: print_pdf(pdf, make_printer("", output_file=to_file), title=title),
+                lambda pages: self._on_print_finished(pages, str(to_file)),
+                lambda e: self._on_print_failed(str(e)),
+            )
             return
         try:
             printer = make_printer(self.deps.settings.printer)
