@@ -1,5 +1,8 @@
 """The records browser: search by name, pinyin or document number, filter by application status;
-document numbers are masked in the list. Double-click opens the record on the enrollment page."""
+document numbers are masked in the list. Double-click opens the record on the enrollment page.
+
+Searches run as jobs and may finish out of order: each request carries a number, and only the
+answer to the newest request is shown."""
 
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ class RecordsBrowser(QWidget):
         self.window_ = window
         self.deps = deps
         self.items: tuple[Any, ...] = ()
+        self._request = 0  # the newest search asked for; older answers are dropped
         self.query = QLineEdit(self)
         self.query.setPlaceholderText(self.tr("Name, pinyin or document number"))
         self.status = QComboBox(self)
@@ -85,14 +89,22 @@ class RecordsBrowser(QWidget):
     @Slot()
     def _on_go_clicked(self) -> None:
         text, status = self.query.text(), str(self.status.currentData() or "")
+        self._request += 1
+        tag = self._request
         self.deps.jobs.run(
             "search records",
             lambda: self.deps.records.search(text, status=status or None),
-            self._on_results,
-            lambda e: self.count.setText(str(e)),
+            lambda result: self._on_results(result, tag),
+            lambda e: self._on_search_failed(e, tag),
         )
 
-    def _on_results(self, result: Any) -> None:
+    def _on_search_failed(self, exc: BaseException, tag: int) -> None:
+        if tag == self._request:
+            self.count.setText(str(exc))
+
+    def _on_results(self, result: Any, tag: int | None = None) -> None:
+        if tag is not None and tag != self._request:
+            return  # an older search finished after a newer one was asked for
         items, total = result
         self.items = tuple(items)
         self.count.setText(self.tr("%1 found").replace("%1", str(total)))
@@ -114,6 +126,7 @@ class RecordsBrowser(QWidget):
     def _on_table_cell_double_clicked(self, row: int, _col: int) -> None:
         it = self.items[row]
         page = self.window_.enroll_page
-        if hasattr(page, "load_applicant"):
-            page.load_applicant(it.applicant_id, it.application_id)
+        # False: the clerk kept the unsaved form (the page asked); stay here.
+        load = getattr(page, "load_applicant", None)
+        if load is not None and load(it.applicant_id, it.application_id) is not False:
             self.window_.tabs.setCurrentWidget(page)

@@ -91,6 +91,13 @@ class RetakeQueuePage(QWidget):
             return
         it = self.items[row]
         page = self.window_.enroll_page
-        if it.applicant_id is not None and hasattr(page, "load_applicant"):
-            page.load_applicant(it.applicant_id, it.application_id)
+        load = getattr(page, "load_applicant", None)
+        # The page asks before replacing an unsaved form; False: the clerk kept it, so neither
+        # the record nor the camera is opened.
+        if (
+            it.applicant_id is not None
+            and load is not None
+            and load(it.applicant_id, it.application_id) is False
+        ):
+            return
         self.window_.tabs.setCurrentIndex(0)  # straight to the camera for the new photo
