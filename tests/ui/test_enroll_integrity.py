@@ -168,6 +168,7 @@ def test_search_without_a_match_clears_the_previous_person(make_window: Any) -> 
     assert page.app_label.text() == page.tr("No application yet.")
     assert page.form.value("document_number") == "110105199001011238"
     assert page.form.value("name") == ""
+    assert not page._form_dirty()  # searching again does not ask about the number it put there
 
 
 def test_update_shows_the_validation_warnings(make_window: Any) -> None:

@@ -334,11 +334,14 @@ class EnrollPage(QWidget):
     def _on_found(self, found: Any, prefer: int | None = None) -> None:
         if found is None:
             text = self.search.text().strip()
-            self.window_.status.showMessage(self.tr("No applicant found: fill in a new one."), 5000)
+            self.window_.status.showMessage(
+                self.tr("No applicant with this number: fill in a new one."), 5000
+            )
             self._reset()
             self.deps.drafts.clear()
             key = "document_number" if any(c.isdigit() for c in text) else "name"
             self.form.set_values({key: text})
+            self._saved_values = self.form.values()  # only what the clerk types is unsaved
         elif found and hasattr(found[0], "applicant_id"):  # several people: let the clerk choose
             self._show_choices(found)
             return
@@ -346,6 +349,7 @@ class EnrollPage(QWidget):
             rec, apps = found
             self._switch_subject()
             self.choices.hide()
+            self.deps.drafts.clear()  # the form is the saved record now
             self.form.set_applicant(rec.data)
             self.applicant_id = rec.id
             active = [a for a in apps if a.active]
