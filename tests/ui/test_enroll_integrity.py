@@ -263,3 +263,18 @@ def test_print_to_file_runs_on_the_window_job_runner(make_window: Any, qtbot: An
     qtbot.waitUntil(lambda: page.last_print.get("state") in ("printed", "failed"), timeout=20000)
     assert page.last_print["state"] == "printed", page.last_print
     assert "print application to file" in names
+
+
+def test_photo_taken_on_an_empty_form_goes_with_the_person_then_typed(make_window: Any) -> None:
+    w = make_window()
+    page = w.enroll_page
+    accept(w, outcome(10))  # empty form
+    page.form.set_values(APPLICANT)  # the clerk types this person, does not save...
+    page._ask_discard = lambda: False
+    page._on_new_clicked()  # New asks first too: kept
+    assert page.form.value("name") == "张三" and w.accepted_photo is not None
+    page._ask_discard = lambda: True
+    page._on_new_clicked()  # ...and starts another one: the photo is not theirs
+    assert w.accepted_photo is None
+    fill_and_save(page, dict(OTHER, photo_receipt_number=RECEIPT))
+    assert photos_of(w, page.application_id) == []

@@ -305,8 +305,10 @@ class EnrollPage(QWidget):
 
     def _switch_subject(self) -> None:
         """The form moves to another person: their photo does not come along."""
+        # A photo taken on an empty form belongs to the first person the form then shows.
+        leaving_someone = self.applicant_id is not None or not self._form_blank()
         self._subject += 1
-        if self._photo_owner is not None and self.window_.accepted_photo is not None:
+        if (self._photo_owner is not None or leaving_someone) and self.window_.accepted_photo is not None:
             self.window_.drop_accepted_photo()
         if self.window_.accepted_photo is None:
             self._photo_owner = None
@@ -397,6 +399,8 @@ class EnrollPage(QWidget):
 
     @Slot()
     def _on_new_clicked(self) -> None:
+        if not self._may_leave():
+            return
         self._reset()
         self.deps.drafts.clear()
         self._refresh_buttons()
