@@ -52,7 +52,6 @@ ITEMS: tuple[tuple[str, str], ...] = (
 )
 
 
-
 @dataclass(frozen=True)
 class ReferenceData:
     """One person in the reference data. Empty strings / None mean the value is missing."""
