@@ -108,9 +108,17 @@ def startup(runs: int) -> dict[str, Any]:
                         window.append(float(st["first_analysis_s"]))
                         break
                     time.sleep(0.02)
+                # Quit right away, usually before the database job has answered: the window's
+                # close must end the program even if the first-administrator offer (or the
+                # login) opens after it (ui.app.QuitWithWindow).
                 _cmd(sock, {"cmd": "quit"})
                 sock.close()
-                proc.wait(30)
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    raise SystemExit(
+                        "station did not exit within 30 s of 'quit' (a dialog keeping it alive?)"
+                    ) from None
             finally:
                 if proc.poll() is None:
                     proc.kill()
