@@ -2,6 +2,9 @@
 
 Every function takes the session of one user action. Validation is ``station.validation``'s
 (errors refuse the action with ``InputError`` naming the field; warnings are returned).
+Document numbers are stored in ``station.validation.normalize_document_number``'s form
+(type-aware: trimmed, letters upper-cased only for types whose letters are upper case), so
+what validation checked, what is stored and what a lookup searches agree.
 Duplicates: an active application or card for the same document number blocks a new
 application, and the message says which one, in what state, and what would allow a new one.
 A card reported lost, replaced or exchanged (its application moved there, the card followed)
@@ -35,6 +38,7 @@ from station.records.status import (
     REPLACEABLE_CARD_STATUSES,
 )
 from station.records.types import ApplicantRecord, ApplicantSummary, EnrollResult, Page
+from station.validation.documents import normalize_document_number
 
 __all__ = [
     "DATA_FIELDS",
@@ -43,7 +47,6 @@ __all__ = [
     "find_by_document_number",
     "get_applicant",
     "list_page",
-    "normalize_number",
     "search",
     "update_applicant",
     "validate",
@@ -53,8 +56,19 @@ DATA_FIELDS = tuple(f.name for f in dataclasses.fields(ApplicantData))
 MAX_PAGE_SIZE = 500
 
 
-def normalize_number(number: str) -> str:
-    return "".join(number.split()).upper()
+def _lookup_forms(number: str) -> list[str]:
+    """The stored forms a number typed without its document type can have: as trimmed (types
+    that keep case), then upper-cased (ID numbers' X, passports, permits)."""
+    n = number.strip()
+    return list(dict.fromkeys((n, n.upper())))
+
+
+def _by_number(session: Session, number: str) -> Applicant | None:
+    for form in _lookup_forms(number):
+        row = session.execute(select(Applicant).where(Applicant.document_number == form)).scalar()
+        if row is not None:
+            return row
+    return None
 
 
 def validate(data: ApplicantData, *, today: date | None = None) -> tuple[FieldIssue, ...]:
@@ -82,7 +96,7 @@ def _record(row: Applicant) -> ApplicantRecord:
 def _apply(row: Applicant, data: ApplicantData) -> None:
     for name in DATA_FIELDS:
         setattr(row, name, getattr(data, name))
-    row.document_number = normalize_number(data.document_number)
+    row.document_number = normalize_document_number(data.document_type, data.document_number)
 
 
 def _check_unit(session: Session, unit_id: int | None) -> None:
@@ -148,7 +162,7 @@ def enroll(
     updated and gets a new application (re-collection after a loss, for example)."""
     warnings = validate(data, today=today)
     _check_unit(session, unit_id)
-    number = normalize_number(data.document_number)
+    number = normalize_document_number(data.document_type, data.document_number)
     existing = session.execute(
         select(Applicant).where(Applicant.document_number == number).with_for_update()
     ).scalar()
@@ -209,10 +223,16 @@ def get_applicant(session: Session, applicant_id: int) -> ApplicantRecord:
     return _record(_get(session, applicant_id))
 
 
-def find_by_document_number(session: Session, number: str) -> ApplicantRecord | None:
-    row = session.execute(
-        select(Applicant).where(Applicant.document_number == normalize_number(number))
-    ).scalar()
+def find_by_document_number(
+    session: Session, number: str, document_type: str | None = None
+) -> ApplicantRecord | None:
+    """The person with this document number, normalised as it was stored: by its type's rule
+    when ``document_type`` is given, else as typed and upper-cased (the two stored forms)."""
+    if document_type is not None:
+        number = normalize_document_number(document_type, number)
+        row = session.execute(select(Applicant).where(Applicant.document_number == number)).scalar()
+    else:
+        row = _by_number(session, number)
     return None if row is None else _record(row)
 
 
@@ -243,7 +263,7 @@ def update_applicant(
         new = _data(row).replace(**dict(changes))
     warnings = validate(new, today=today)
     old_number = row.document_number
-    new_number = normalize_number(new.document_number)
+    new_number = normalize_document_number(new.document_type, new.document_number)
     if new_number != old_number:
         other = session.execute(select(Applicant.id).where(Applicant.document_number == new_number)).scalar()
         if other is not None:
@@ -357,9 +377,7 @@ def search(
     stmt = select(Applicant).where(cond).order_by(column, Applicant.id).limit(limit)
     rows = list(session.execute(stmt).scalars())
     if not rows and prefix.replace("x", "X").isalnum():
-        row = session.execute(
-            select(Applicant).where(Applicant.document_number == normalize_number(prefix))
-        ).scalar()
+        row = _by_number(session, prefix)
         rows = [row] if row is not None else []
     return _summaries(session, rows, full=full)
 

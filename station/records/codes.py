@@ -2,8 +2,8 @@
 
 Both start with the 6-digit station code (``Settings.station_code``), so two stations never
 draw the same number even when they do not share a database, and end with an ISO 7064
-MOD 11-2 check character (``0``-``9`` or ``X``, the rule of the citizen ID number), so a
-mistyped number is caught.
+MOD 11-2 check character (``0``-``9`` or ``X``, the rule of the citizen ID number:
+``station.validation.mod11_2``, re-exported here), so a mistyped number is caught.
 
 - Photo receipt number (19): station code (6) + date YYYYMMDD (8) + sequence of the day (4)
   + check. E.g. ``000001202501150001`` + check.
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from station.db.models import Counter
 from station.errors import ConfigError, InputError
 from station.records.errors import Conflict
+from station.validation.idnumber import mod11_2
 
 __all__ = [
     "is_valid_receipt_number",
@@ -39,15 +40,6 @@ __all__ = [
 _STATION = re.compile(r"^\d{6}$")
 _RECEIPT = re.compile(r"^\d{18}[0-9X]$")
 _RETRIEVAL = re.compile(r"^\d{14}[0-9X]$")
-
-
-def mod11_2(digits: str) -> str:
-    """ISO 7064 MOD 11-2 check character of a digit string (GB 11643 for 17 digits)."""
-    p = 0
-    for ch in digits:
-        p = ((p + int(ch)) * 2) % 11
-    c = (12 - p) % 11
-    return "X" if c == 10 else str(c)
 
 
 def _station(code: str) -> str:

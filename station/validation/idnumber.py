@@ -33,14 +33,13 @@ __all__ = [
     "area_info",
     "check_char",
     "has_valid_check",
+    "mod11_2",
     "old_foreign_birth_matches",
     "parse_foreign_permanent",
     "parse_resident_id",
     "upgrade_15_to_18",
 ]
 
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK_CHARS = "10X98765432"
 HMT_PREFIXES = {"810000": "香港", "820000": "澳门", "830000": "台湾"}
 
 # Province-level codes of GB/T 2260 (plus 71 台湾, 81 香港, 82 澳门 and the residence permits).
@@ -82,12 +81,24 @@ class ParsedId:
     nationality: str = ""  # alpha-3 from the old foreigners' form
 
 
+def mod11_2(digits: str) -> str:
+    """The ISO 7064 MOD 11-2 check character (``0``-``9`` or ``X``) of a string of ASCII digits
+    of any length: GB 11643 for the 17 digits of an ID number, and the station's receipt numbers
+    and retrieval codes (``station.records.codes``)."""
+    if not digits or not digits.isascii() or not digits.isdigit():
+        raise ValueError("MOD 11-2 needs a string of digits")
+    p = 0
+    for ch in digits:
+        p = ((p + int(ch)) * 2) % 11
+    c = (12 - p) % 11
+    return "X" if c == 10 else str(c)
+
+
 def check_char(first17: str) -> str:
     """The GB 11643 check character of the first 17 digits."""
     if len(first17) != 17 or not first17.isdigit() or not first17.isascii():
         raise ValueError("need exactly 17 digits")
-    s = sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11
-    return CHECK_CHARS[s]
+    return mod11_2(first17)
 
 
 def has_valid_check(number: str) -> bool:
