@@ -15,8 +15,6 @@ from station.records.types import OperatorInfo
 
 __all__ = ["add_password_stdin", "authenticate", "read_password"]
 
-_stdin_lines: list[str] | None = None
-
 
 def add_password_stdin(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -27,13 +25,14 @@ def add_password_stdin(parser: argparse.ArgumentParser) -> None:
 
 
 def read_password(ctx: Context, prompt: str) -> str:
-    global _stdin_lines
+    """A password: with ``--password-stdin`` the next line of standard input (read once per
+    invocation, kept on ``ctx``), else a prompt without echo on the terminal."""
     if getattr(ctx.args, "password_stdin", False):
-        if _stdin_lines is None:
-            _stdin_lines = sys.stdin.read().splitlines()
-        if not _stdin_lines:
+        if ctx.password_lines is None:
+            ctx.password_lines = sys.stdin.read().splitlines()
+        if not ctx.password_lines:
             raise InputError("password: standard input has no (more) password lines")
-        return _stdin_lines.pop(0)
+        return ctx.password_lines.pop(0)
     if not sys.stdin.isatty():
         raise InputError("password: no terminal to prompt on; use --password-stdin")
     try:

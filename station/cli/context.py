@@ -28,6 +28,9 @@ class Context:
     settings: Settings
     db_url: str
     operator: str  # who the audit trail names for this invocation
+    # ``--password-stdin``: standard input read once, its lines handed out in order
+    # (station.cli.auth.read_password); None until the first password is asked for.
+    password_lines: list[str] | None = None
     _extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
