@@ -204,6 +204,21 @@ def test_window_on_demo_camera(frozen_exe: Path, xvfb_display: str, tmp_path: Pa
             60,
             "ten analysed frames and the database open",
         )
+        # A new data folder has no operator accounts: the window offers to create the first
+        # administrator (window-modal); answer it as the clerk would, then work logged in.
+        win.wait_state(lambda s: s["modal"] == "first_admin_dialog", 60, "the first-administrator offer")
+        reply = win.cmd(
+            cmd="dialog",
+            fields={
+                "admin_username": "frozen",
+                "admin_password": "frozen-secret",
+                "admin_repeat": "frozen-secret",
+            },
+            button="ok",
+        )
+        assert reply["ok"], reply
+        s = win.wait_state(lambda s: s["modal"] is None, 30, "the offer answered")
+        assert s["status"]["operator"] == ["ok", "frozen (admin)"], s["status"]
         assert s["crashes"] == 0 and not s["dialogs"], s["dialogs"]
         shot = shots / "frozen-window.png"
         subprocess.run(
