@@ -341,8 +341,20 @@
         <translation>已恢复上次未保存的草稿。</translation>
     </message>
     <message>
+        <source>Unsaved changes</source>
+        <translation>有未保存的修改</translation>
+    </message>
+    <message>
+        <source>The form has changes that are not saved. Discard them?</source>
+        <translation>表单中有尚未保存的修改。要放弃这些修改吗？</translation>
+    </message>
+    <message>
         <source>No applicant with this number: fill in a new one.</source>
         <translation>未找到该证件号码：请填写新申领人。</translation>
+    </message>
+    <message>
+        <source>%1 people found: choose one.</source>
+        <translation>找到 %1 人，请选择一位。</translation>
     </message>
     <message>
         <source>Cannot save</source>
@@ -582,6 +594,14 @@
         <translation>保存照片</translation>
     </message>
     <message>
+        <source>Photo not saved</source>
+        <translation>照片未保存</translation>
+    </message>
+    <message>
+        <source>Photo saved as %1.</source>
+        <translation>照片已保存为 %1。</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -628,6 +648,10 @@
     <message>
         <source>no operator accounts</source>
         <translation>无操作员账号</translation>
+    </message>
+    <message>
+        <source>not logged in</source>
+        <translation>未登录</translation>
     </message>
 </context>
 <context>
