@@ -57,10 +57,7 @@ class RecordsAdapter:
         return "PostgreSQL" if self.db_url.startswith("postgres") else "SQLite"
 
     def ping(self) -> str:
-        with self.db.session(readonly=True) as s:
-            from sqlalchemy import text
-
-            s.execute(text("select 1"))
+        self.db.ping()
         return self.describe()
 
     def maintenance(self) -> Any:

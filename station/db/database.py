@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -85,6 +85,11 @@ class Database:
                 return migrate.current_revision(conn)
         except DBAPIError as exc:
             raise StorageError(f"cannot read the database: {_reason(exc)}") from exc
+
+    def ping(self) -> None:
+        """Raise ``StorageError`` unless the database answers (the window's status bar)."""
+        with self.session(readonly=True) as session:
+            session.execute(text("select 1"))
 
     def close(self) -> None:
         self.engine.dispose()
