@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
-echo "== ruff"; ruff check $(ls -d capture station ui tests bench 2>/dev/null)
+dirs=$(ls -d capture station ui tests bench scripts 2>/dev/null)
+echo "== ruff"; ruff check $dirs && ruff format --check $dirs
 echo "== mypy"; mypy
 echo "== pytest"; exec python -m pytest "$@"
