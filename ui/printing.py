@@ -10,7 +10,8 @@ Use from the window (the UI owns the buttons; this module owns the printing)::
     job.signals.failed.connect(self._on_print_failed)       # (message: str) - one line
     QThreadPool.globalInstance().start(job)         # rendering and spooling run off the GUI thread
 
-    dlg = preview_dialog(pdf_path, make_printer(settings.printer), self)
+    dlg = preview_dialog(pdf_path, settings.printer, self)   # the pages at screen resolution
+    preview_events(dlg).finished.connect(...)       # Print closes it and starts a PrintJob
     dlg.exec()
 
 Pages are drawn at their true size from the paper's corner (the forms carry their own margins),
@@ -26,15 +27,17 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPoint, QRect, QRunnable, QSize, QSizeF, Signal
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
+from PySide6.QtCore import QObject, QPoint, QRect, QRunnable, QSize, QSizeF, QThreadPool, Signal
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
-from PySide6.QtWidgets import QWidget
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station.printing import PrintError, PrinterUnavailable
 
 __all__ = [
+    "PreviewDialog",
     "PrintJob",
     "PrintSignals",
     "load_pdf",
@@ -166,57 +169,140 @@ def print_pdf(path: Path, printer: QPrinter, *, title: str = "") -> int:
     return pages
 
 
-def preview_dialog(path: Path, printer: QPrinter, parent: QWidget | None = None) -> QPrintPreviewDialog:
-    """A print preview of the PDF, drawn through the same renderer as the real print.
+class PreviewDialog(QDialog):
+    """The print preview: the saved PDF's pages in a ``QPdfView`` (every page, drawn at screen
+    resolution, zoomable), the printer's name, and Print / Cancel.
 
-    When the user prints from it, the queue is checked first like everywhere else; the outcome
-    is reported on ``dialog.events`` (:class:`PrintSignals`): ``finished(pages)`` or
-    ``failed(message)`` - a stopped queue prints nothing and says so in one line."""
-    doc = load_pdf(path)
-    _layout_for(printer, doc.pagePointSize(0))
-    dialog = QPrintPreviewDialog(printer, parent)
-    doc.setParent(dialog)
-    events = PrintSignals(dialog)
-    # The dialog keeps only C++ pointers: keep the Python objects alive with it.
-    dialog.__dict__["printer"] = printer
-    dialog.__dict__["events"] = events
-    dialog.setWindowTitle(f"打印预览 - {path.name}")
+    Print closes the preview and starts a :class:`PrintJob` for the same printer on the
+    ``QThreadPool``: the queue check and the rendering at the printer's resolution run off the
+    GUI thread. The outcome comes on ``events`` (:class:`PrintSignals`): ``finished(pages)`` or
+    ``failed(message)`` - accepting the dialog only means the job was started."""
 
-    def paint(target: QPrinter) -> None:
-        real = target.paintEngine() is None or target.paintEngine().type() != QPaintEngine.Type.Picture
-        if real:
-            try:
-                _check_queue(target, path)
-            except PrintError as exc:
-                events.failed.emit(str(exc))
-                return
-        painter = QPainter()
-        if not painter.begin(target):
-            if real:
-                name = target.printerName() or target.outputFileName()
-                events.failed.emit(f"printer {name} refused the job; the form is kept in {path}")
+    def __init__(
+        self,
+        path: Path,
+        printer_name: str = "",
+        parent: QWidget | None = None,
+        *,
+        output_file: Path | None = None,
+        title: str = "",
+        pool: QThreadPool | None = None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("print_preview")
+        self.path = path
+        self.printer_name = printer_name
+        self.output_file = output_file
+        self.title = title
+        self.pool = pool
+        self.job: PrintJob | None = None
+        # Not a child of the dialog: the job may report after the dialog is gone.
+        self.events = PrintSignals()
+        self.document = load_pdf(path, self)
+        self.setWindowTitle(f"打印预览 - {path.name}")
+
+        self.view = QPdfView(self)
+        self.view.setObjectName("preview_pages")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setPageSpacing(12)
+
+        self.printer_label = QLabel(f"打印机：{self.target_name}", self)
+        self.printer_label.setObjectName("preview_printer")
+        pages = QLabel(f"共 {self.document.pageCount()} 页", self)
+        pages.setObjectName("preview_page_count")
+
+        zoom_out = QPushButton("缩小", self)
+        zoom_out.setObjectName("preview_zoom_out")
+        zoom_out.clicked.connect(lambda: self._zoom(1 / 1.25))
+        zoom_in = QPushButton("放大", self)
+        zoom_in.setObjectName("preview_zoom_in")
+        zoom_in.clicked.connect(lambda: self._zoom(1.25))
+        fit = QPushButton("适合宽度", self)
+        fit.setObjectName("preview_fit_width")
+        fit.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
+
+        self.print_button = QPushButton("打印", self)
+        self.print_button.setObjectName("preview_print")
+        self.print_button.setDefault(True)
+        self.print_button.clicked.connect(self.start_print)
+        self.cancel_button = QPushButton("取消", self)
+        self.cancel_button.setObjectName("preview_cancel")
+        self.cancel_button.clicked.connect(self.reject)
+
+        top = QHBoxLayout()
+        top.addWidget(self.printer_label, 1)
+        top.addWidget(pages)
+        top.addWidget(zoom_out)
+        top.addWidget(zoom_in)
+        top.addWidget(fit)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.print_button)
+        bottom.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+        self.resize(820, 960)
+
+    @property
+    def target_name(self) -> str:
+        """Where the print goes: the printer's name, or the file of a print-to-file printer."""
+        if self.output_file is not None:
+            return str(self.output_file)
+        return self.printer_name or QPrinterInfo.defaultPrinterName() or "?"
+
+    def _zoom(self, factor: float) -> None:
+        current = self.view.zoomFactor()
+        if self.view.zoomMode() != QPdfView.ZoomMode.Custom:
+            # FitToWidth: start from the factor the view is showing now.
+            width = self.document.pagePointSize(0).width() / 72 * self.logicalDpiX()
+            current = self.view.viewport().width() / width if width > 0 else 1.0
+            self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self.view.setZoomFactor(max(0.1, min(8.0, current * factor)))
+
+    def start_print(self) -> None:
+        """Close the preview and print on a worker (once)."""
+        if self.job is not None:
             return
-        try:
-            pages = _paint(doc, target, painter, relayout=False)
-        except Exception as exc:  # a slot called by Qt: report it, do not raise into Qt
-            if not isinstance(exc, PrintError):
-                log.exception("printing %s from the preview failed", path)
-            if real:
-                msg = str(exc) if str(path) in str(exc) else f"{exc}; the form is kept in {path}"
-                events.failed.emit(msg)
-            return
-        finally:
-            painter.end()
-        if real:
-            events.finished.emit(pages)
-
-    dialog.paintRequested.connect(paint)
-    return dialog
+        self.print_button.setEnabled(False)
+        job = PrintJob(self.path, self.printer_name, output_file=self.output_file, title=self.title)
+        job.signals = self.events
+        self.job = job
+        log.info("printing %s on %s from the preview", self.path.name, self.target_name)
+        (self.pool or QThreadPool.globalInstance()).start(job)
+        self.accept()
 
 
-def preview_events(dialog: QPrintPreviewDialog) -> PrintSignals:
+def preview_dialog(
+    path: Path,
+    printer: QPrinter | str = "",
+    parent: QWidget | None = None,
+    *,
+    title: str = "",
+    pool: QThreadPool | None = None,
+) -> PreviewDialog:
+    """A print preview of the PDF (:class:`PreviewDialog`) for ``printer`` - a printer name
+    ("" = the system default), or a QPrinter from :func:`make_printer`, whose name (or output
+    file) is used: the job makes its own QPrinter on the worker thread.
+
+    Print starts a :class:`PrintJob`; the outcome is reported on ``dialog.events``
+    (:class:`PrintSignals`): ``finished(pages)`` or ``failed(message)`` - a stopped queue prints
+    nothing and says so in one line. Raises :class:`PrintError` if the PDF cannot be read."""
+    if isinstance(printer, QPrinter):
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+            return PreviewDialog(
+                path, "", parent, output_file=Path(printer.outputFileName()), title=title, pool=pool
+            )
+        printer = printer.printerName()
+    return PreviewDialog(path, printer, parent, title=title, pool=pool)
+
+
+def preview_events(dialog: PreviewDialog) -> PrintSignals:
     """The outcome signals of a dialog made by :func:`preview_dialog` (``dialog.events``)."""
-    events = dialog.__dict__["events"]
+    events = dialog.events
     assert isinstance(events, PrintSignals)
     return events
 

@@ -19,7 +19,9 @@ from PIL import Image
 pytest.importorskip("PySide6.QtPdf")
 
 from PySide6.QtCore import QThreadPool
-from PySide6.QtPrintSupport import QPrinterInfo, QPrintPreviewWidget
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrinterInfo
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from station.forms import application_pdf, receipt_pdf, save_pdf, unit_application_pdf
 from station.printing import PrintError, PrinterUnavailable
@@ -105,23 +107,74 @@ def test_errors_are_one_line(qtbot: object, qapp: object, app_pdf: Path, tmp_pat
 
 def test_preview_shows_the_pages(qtbot: object, tmp_path: Path) -> None:
     unit = save_pdf(unit_application_pdf(samples.unit_application(15)), tmp_path / "unit.pdf")
-    dlg = preview_dialog(unit, make_printer(output_file=tmp_path / "preview.pdf"))
+    out = tmp_path / "preview.pdf"
+    dlg = preview_dialog(unit, make_printer(output_file=out))
     qtbot.addWidget(dlg)  # type: ignore[attr-defined]
-    widget = dlg.findChild(QPrintPreviewWidget)
-    assert widget is not None
-    widget.updatePreview()
-    assert widget.pageCount() == 2
+    dlg.show()
+    view = dlg.findChild(QPdfView, "preview_pages")
+    assert view is not None
+    assert view.document().pageCount() == 2
+    assert view.pageMode() == QPdfView.PageMode.MultiPage
+    assert str(out) in dlg.findChild(QLabel, "preview_printer").text()
+    zoom_in = dlg.findChild(QPushButton, "preview_zoom_in")
+    zoom_in.click()
+    assert view.zoomMode() == QPdfView.ZoomMode.Custom
+    before = view.zoomFactor()
+    zoom_in.click()
+    assert view.zoomFactor() > before
+    dlg.findChild(QPushButton, "preview_fit_width").click()
+    assert view.zoomMode() == QPdfView.ZoomMode.FitToWidth
+    # Looking at the preview prints nothing; Cancel closes it without a job.
+    dlg.findChild(QPushButton, "preview_cancel").click()
+    assert dlg.job is None and not out.exists()
+    # A printer by name works too (the system default when empty).
+    named = preview_dialog(unit, "Counter-1")
+    qtbot.addWidget(named)  # type: ignore[attr-defined]
+    assert "Counter-1" in named.findChild(QLabel, "preview_printer").text()
 
 
 def test_print_from_the_preview(qtbot: object, tmp_path: Path, app_pdf: Path) -> None:
     out = tmp_path / "from-preview.pdf"
     dlg = preview_dialog(app_pdf, make_printer(output_file=out))
     qtbot.addWidget(dlg)  # type: ignore[attr-defined]
-    widget = dlg.findChild(QPrintPreviewWidget)
+    dlg.show()
     with qtbot.waitSignal(dlg.events.finished, timeout=30_000) as blocker:  # type: ignore[attr-defined]
-        widget.print_()
+        dlg.findChild(QPushButton, "preview_print").click()
+        assert not dlg.isVisible()  # Print closes the preview; the job runs on
     assert blocker.args == [1]
     assert re.search(r"^Pages:\s+1$", _info(out), re.M)
+
+
+def test_print_from_the_preview_renders_off_the_gui_thread(
+    qtbot: object, tmp_path: Path, app_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from PySide6.QtCore import QCoreApplication, QThread
+
+    import ui.printing
+
+    threads: list[tuple[threading.Thread, bool]] = []
+    real_paint = ui.printing._paint
+
+    def paint(*args: object, **kw: object) -> int:
+        app = QCoreApplication.instance()
+        threads.append(
+            (threading.current_thread(), app is not None and QThread.currentThread() == app.thread())
+        )
+        return int(real_paint(*args, **kw))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ui.printing, "_paint", paint)
+    out = tmp_path / "threaded.pdf"
+    dlg = preview_dialog(app_pdf, make_printer(output_file=out))
+    qtbot.addWidget(dlg)  # type: ignore[attr-defined]
+    dlg.show()
+    with qtbot.waitSignal(dlg.events.finished, timeout=30_000):  # type: ignore[attr-defined]
+        dlg.findChild(QPushButton, "preview_print").click()
+    assert len(threads) == 1
+    thread, on_gui_thread = threads[0]
+    assert thread is not threading.main_thread() and not on_gui_thread
+    assert out.stat().st_size > 0
 
 
 @pytest.fixture
@@ -168,12 +221,12 @@ def test_stopped_cups_queue_refused(qt_cups: CupsServer, app_pdf: Path) -> None:
 def test_preview_print_to_stopped_queue_says_so(qtbot: object, qt_cups: CupsServer, app_pdf: Path) -> None:
     dlg = preview_dialog(app_pdf, make_printer(qt_cups.queue))
     qtbot.addWidget(dlg)  # type: ignore[attr-defined]
-    widget = dlg.findChild(QPrintPreviewWidget)
-    widget.updatePreview()  # the preview itself is drawn whatever the queue's state
+    dlg.show()  # the preview itself is drawn whatever the queue's state
+    assert dlg.findChild(QPdfView, "preview_pages").document().pageCount() == 1
     qt_cups.run("cupsdisable", "-r", "offline for the test", qt_cups.queue)
     try:
         with qtbot.waitSignal(dlg.events.failed, timeout=30_000) as blocker:  # type: ignore[attr-defined]
-            widget.print_()
+            dlg.findChild(QPushButton, "preview_print").click()
         assert "stopped" in blocker.args[0] and str(app_pdf) in blocker.args[0]
     finally:
         qt_cups.run("cupsenable", qt_cups.queue)

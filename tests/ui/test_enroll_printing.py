@@ -24,31 +24,44 @@ def _saved_page(make_window: Any) -> Any:
 
 
 def _print_from_preview(monkeypatch: pytest.MonkeyPatch, printer_file: Path, opened: list[Any]) -> None:
-    """The settings' printer is a PDF file; the preview's exec() does what the operator's click
-    on "print" does: the preview widget paints onto the dialog's printer, then the dialog is
-    accepted (QPrintPreviewDialog accepts whatever the printer did)."""
-    from PySide6.QtPrintSupport import QPrintPreviewWidget
+    """The settings' printer is a PDF file; the preview's exec() does what the operator does:
+    look at the pages, then press the dialog's Print button, which closes the preview and starts
+    the print job on a worker."""
+    from PySide6.QtPdfWidgets import QPdfView
+    from PySide6.QtWidgets import QLabel, QPushButton
 
     import ui.printing
 
     real_preview, real_printer = ui.printing.preview_dialog, ui.printing.make_printer
 
-    def preview(path: Path, printer: Any, parent: Any = None) -> Any:
-        dlg = real_preview(path, printer, parent)
+    def preview(path: Path, printer: Any, parent: Any = None, **kw: Any) -> Any:
+        dlg = real_preview(path, printer, parent, **kw)
 
         def press_print() -> int:
-            widget = dlg.findChild(QPrintPreviewWidget)
-            assert widget is not None
-            widget.print()
-            dlg.accept()
-            return 1
+            dlg.show()
+            view = dlg.findChild(QPdfView, "preview_pages")
+            assert view is not None and view.document().pageCount() >= 1
+            label = dlg.findChild(QLabel, "preview_printer")
+            assert label is not None and str(printer_file) in label.text()
+            button = dlg.findChild(QPushButton, "preview_print")
+            assert button is not None
+            button.click()
+            assert not dlg.isVisible()  # Print closes the preview
+            return int(dlg.result())
 
         dlg.exec = press_print
         opened.append(dlg)
         return dlg
 
-    monkeypatch.setattr(ui.printing, "make_printer", lambda _name="": real_printer(output_file=printer_file))
+    monkeypatch.setattr(
+        ui.printing, "make_printer", lambda _name="", **_kw: real_printer(output_file=printer_file)
+    )
     monkeypatch.setattr(ui.printing, "preview_dialog", preview)
+
+
+def _wait_for_the_job(qtbot: Any, page: Any) -> None:
+    """The print runs on a worker: the page says nothing final until the job reports."""
+    qtbot.waitUntil(lambda: page.last_print.get("state") in ("printed", "failed"), timeout=30_000)
 
 
 def _error_dialogs(page: Any) -> list[str]:
@@ -58,7 +71,7 @@ def _error_dialogs(page: Any) -> list[str]:
 
 
 def test_preview_print_that_finishes_says_printed(
-    make_window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    make_window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, qtbot: Any
 ) -> None:
     page = _saved_page(make_window)
     opened: list[Any] = []
@@ -66,6 +79,7 @@ def test_preview_print_that_finishes_says_printed(
     _print_from_preview(monkeypatch, target, opened)
     page._on_print_clicked("application")
     assert len(opened) == 1
+    _wait_for_the_job(qtbot, page)
     assert page.last_print["state"] == "printed", page.last_print
     assert page.last_print["where"] == str(target)
     assert target.stat().st_size > 1000
@@ -75,7 +89,7 @@ def test_preview_print_that_finishes_says_printed(
 
 @pytest.mark.parametrize("failure", ["refused", "stopped"])
 def test_preview_print_that_fails_does_not_say_printed(
-    make_window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failure: str
+    make_window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failure: str, qtbot: Any
 ) -> None:
     import ui.printing
     from station.printing import PrinterUnavailable
@@ -95,6 +109,7 @@ def test_preview_print_that_fails_does_not_say_printed(
         monkeypatch.setattr(ui.printing, "_check_queue", stopped)
     page._on_print_clicked("application")
     assert len(opened) == 1
+    _wait_for_the_job(qtbot, page)
     assert page.last_print["state"] == "failed", page.last_print
     pdf = page.last_print["pdf"]
     assert Path(pdf).is_file()  # the form is kept for the retry
@@ -107,3 +122,38 @@ def test_preview_print_that_fails_does_not_say_printed(
         assert "stopped" in shown and not (tmp_path / "x.pdf").exists()
     # The print buttons stay usable: the operator can try again.
     assert page.print_buttons["application"].isEnabled()
+
+
+def test_preview_print_renders_off_the_gui_thread(
+    make_window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, qtbot: Any
+) -> None:
+    """Pressing Print in the preview leaves the GUI thread free: the queue check and the
+    rendering at the printer's resolution run in the print job's worker."""
+    import threading
+
+    import ui.printing
+
+    page = _saved_page(make_window)
+    opened: list[Any] = []
+    _print_from_preview(monkeypatch, tmp_path / "printed.pdf", opened)
+    seen: dict[str, list[threading.Thread]] = {"paint": [], "check": []}
+    real_paint, real_check = ui.printing._paint, ui.printing._check_queue
+
+    def paint(*args: Any, **kw: Any) -> int:
+        seen["paint"].append(threading.current_thread())
+        return int(real_paint(*args, **kw))
+
+    def check(*args: Any, **kw: Any) -> None:
+        seen["check"].append(threading.current_thread())
+        real_check(*args, **kw)
+
+    monkeypatch.setattr(ui.printing, "_paint", paint)
+    monkeypatch.setattr(ui.printing, "_check_queue", check)
+    page._on_print_clicked("application")
+    assert len(opened) == 1
+    assert page.last_print["state"] in ("printing", "printed")  # the button did not wait for it
+    _wait_for_the_job(qtbot, page)
+    assert page.last_print["state"] == "printed", page.last_print
+    assert seen["paint"] and seen["check"]
+    main = threading.main_thread()
+    assert all(t is not main for t in seen["paint"] + seen["check"]), seen

@@ -575,19 +575,29 @@ class EnrollPage(QWidget):
         except Exception as exc:
             self._on_print_failed(str(exc))  # adds where the PDF is kept
             return
-        dlg = preview_dialog(res.pdf, printer, self)
-        # exec() is true as soon as the operator pressed print, whatever the printer did: the
-        # outcome is what the print reports on the dialog's events (finished or failed).
-        # (The print dialog the preview opens may change the printer: read its name at the end.)
+        dlg = preview_dialog(res.pdf, printer, self, title=res.title)
+        # Print closes the preview and starts a PrintJob off the GUI thread: an accepted
+        # preview only means the job was started. "Printed" comes on the job's finished signal.
+        where = dlg.target_name
         events = preview_events(dlg)
-        events.finished.connect(lambda pages: self._on_print_finished(pages, _target_name(printer)))
+        events.where = where  # type: ignore[attr-defined]
+        self._print_events = events  # kept alive until the job reports (the dialog goes first)
+        events.finished.connect(self._on_preview_printed)
         events.failed.connect(self._on_print_failed)
-        dlg.exec()
-        if self.last_print.get("state") == "built":  # closed without printing
+        started = dlg.exec() and dlg.job is not None
+        if started and self.last_print.get("state") == "built":
+            self.last_print["state"] = "printing"
+            self.print_state.setText(f"{self.tr('Printer')}: {where} …")
+        elif not started:  # closed without printing
             self.print_state.setText(
                 self.tr("Not printed. The form is saved as %1.").replace("%1", str(res.pdf))
             )
         dlg.deleteLater()
+
+    @Slot(int)
+    def _on_preview_printed(self, pages: int) -> None:
+        events = self.sender() or self._print_events
+        self._on_print_finished(pages, str(getattr(events, "where", "")))
 
     @Slot(int, str)
     def _on_print_finished(self, pages: int, where: str) -> None:
@@ -640,10 +650,6 @@ class EnrollPage(QWidget):
             "app_status": self.status,
             "card": self.card.state(),
         }
-
-
-def _target_name(printer: Any) -> str:
-    return str(printer.printerName() or printer.outputFileName())
 
 
 def _status_label(status: str) -> str:
