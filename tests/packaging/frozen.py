@@ -5,15 +5,14 @@ Used by tests/packaging/test_frozen_build.py and bench/bench_packaging.py. No py
 
 from __future__ import annotations
 
-import json
-import socket
 import struct
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+
+from tests.support.testhook import HookClient
 
 __all__ = [
     "REPO",
@@ -109,7 +108,7 @@ def missing_libraries(folder: Path, is_system: Callable[[str], bool]) -> dict[st
 
 
 # --- The window as a subprocess, driven through the test socket -------------------------------
-class WindowProcess:
+class WindowProcess(HookClient):
     """``station --data-dir DATA --camera demo`` on ``display`` (offscreen Qt when None) with the
     test socket on.
 
@@ -130,7 +129,6 @@ class WindowProcess:
         cwd: Path | None = None,
         extra_args: Iterable[str] = (),
     ) -> None:
-        self.sock_path = sock_path
         self.log_path = log
         full_env = dict(env or {})
         full_env["STATION_TEST_SOCKET"] = str(sock_path)
@@ -143,54 +141,8 @@ class WindowProcess:
         self._log = log.open("wb") if log else None
         out = self._log if self._log else subprocess.DEVNULL
         self.t_launch = time.monotonic()
-        self.proc = subprocess.Popen(args, env=full_env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        self.sock: socket.socket | None = None
-        self.buf = b""
-
-    def connect(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"station exited with {self.proc.returncode}: {self.log_tail()}")
-            if self.sock_path.exists():
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                try:
-                    s.connect(str(self.sock_path))
-                except OSError:
-                    s.close()
-                else:
-                    self.sock = s
-                    return
-            time.sleep(0.02)
-        raise RuntimeError(f"the test socket did not appear in {timeout} s: {self.log_tail()}")
-
-    def cmd(self, **msg: Any) -> dict[str, Any]:
-        assert self.sock is not None, "connect() first"
-        self.sock.sendall((json.dumps(msg) + "\n").encode())
-        while b"\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise RuntimeError("station closed the socket")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        reply: dict[str, Any] = json.loads(line)
-        return reply
-
-    def wait_state(
-        self,
-        predicate: Callable[[dict[str, Any]], bool],
-        timeout: float = 60,
-        what: str = "",
-        poll: float = 0.1,
-    ) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        state: dict[str, Any] = {}
-        while time.monotonic() < deadline:
-            state = self.cmd(cmd="state")
-            if predicate(state):
-                return state
-            time.sleep(poll)
-        raise RuntimeError(f"timed out waiting for {what}: {state}")
+        proc = subprocess.Popen(args, env=full_env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        super().__init__(proc, sock_path)
 
     def first_frame(self, timeout: float = 60) -> tuple[float, float]:
         """Seconds from launch to the first analysed frame as seen from outside (polled every

@@ -10,16 +10,15 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support.services import need_executable, skip_or_fail
+from tests.support.testhook import HookClient
 from tests.ui.conftest import APPLICANT
 
 pytestmark = [pytest.mark.xvfb, pytest.mark.slow]
@@ -27,50 +26,15 @@ pytestmark = [pytest.mark.xvfb, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
 
 
-class Station:
+class Station(HookClient):
     def __init__(self, proc: subprocess.Popen[bytes], sock_path: Path, display: str, shots: Path) -> None:
-        self.proc, self.sock_path, self.display, self.shots = proc, sock_path, display, shots
-        self.sock: socket.socket | None = None
-        self.buf = b""
+        super().__init__(proc, sock_path)
+        self.display, self.shots = display, shots
 
-    def connect(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"station exited with {self.proc.returncode}")
-            if self.sock_path.exists():
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                try:
-                    s.connect(str(self.sock_path))
-                except OSError:
-                    s.close()
-                else:
-                    self.sock = s
-                    return
-            time.sleep(0.1)
-        raise AssertionError("the test socket did not appear")
-
-    def cmd(self, **msg: Any) -> dict[str, Any]:
-        assert self.sock is not None
-        self.sock.sendall((json.dumps(msg) + "\n").encode())
-        while b"\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise AssertionError("station closed the socket")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        reply: dict[str, Any] = json.loads(line)
-        return reply
-
-    def wait_state(self, predicate: Any, timeout: float = 60, what: str = "") -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        state: dict[str, Any] = {}
-        while time.monotonic() < deadline:
-            state = self.cmd(cmd="state")
-            if predicate(state):
-                return state
-            time.sleep(0.2)
-        raise AssertionError(f"timed out waiting for {what}: {state}")
+    def wait_state(
+        self, predicate: Any, timeout: float = 60, what: str = "", poll: float = 0.2
+    ) -> dict[str, Any]:
+        return super().wait_state(predicate, timeout, what, poll)
 
     def env(self) -> dict[str, str]:
         return {**os.environ, "DISPLAY": self.display}
@@ -171,7 +135,7 @@ def station(xvfb_display: str, tmp_path: Path, request: pytest.FixtureRequest) -
     )
     st = Station(proc, sock, xvfb_display, shots)
     try:
-        st.connect()
+        st.connect(30)
     except AssertionError:
         proc.kill()
         proc.wait(10)
