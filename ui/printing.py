@@ -199,7 +199,7 @@ class PreviewDialog(QDialog):
         # Not a child of the dialog: the job may report after the dialog is gone.
         self.events = PrintSignals()
         self.document = load_pdf(path, self)
-        self.setWindowTitle(f"打印预览 - {path.name}")
+        self.setWindowTitle(self.tr("Print preview - %1").replace("%1", path.name))
 
         self.view = QPdfView(self)
         self.view.setObjectName("preview_pages")
@@ -208,26 +208,26 @@ class PreviewDialog(QDialog):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setPageSpacing(12)
 
-        self.printer_label = QLabel(f"打印机：{self.target_name}", self)
+        self.printer_label = QLabel(self.tr("Printer: %1").replace("%1", self.target_name), self)
         self.printer_label.setObjectName("preview_printer")
-        pages = QLabel(f"共 {self.document.pageCount()} 页", self)
+        pages = QLabel(self.tr("Pages: %1").replace("%1", str(self.document.pageCount())), self)
         pages.setObjectName("preview_page_count")
 
-        zoom_out = QPushButton("缩小", self)
+        zoom_out = QPushButton(self.tr("Zoom out"), self)
         zoom_out.setObjectName("preview_zoom_out")
         zoom_out.clicked.connect(lambda: self._zoom(1 / 1.25))
-        zoom_in = QPushButton("放大", self)
+        zoom_in = QPushButton(self.tr("Zoom in"), self)
         zoom_in.setObjectName("preview_zoom_in")
         zoom_in.clicked.connect(lambda: self._zoom(1.25))
-        fit = QPushButton("适合宽度", self)
+        fit = QPushButton(self.tr("Fit width"), self)
         fit.setObjectName("preview_fit_width")
         fit.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
 
-        self.print_button = QPushButton("打印", self)
+        self.print_button = QPushButton(self.tr("Print"), self)
         self.print_button.setObjectName("preview_print")
         self.print_button.setDefault(True)
         self.print_button.clicked.connect(self.start_print)
-        self.cancel_button = QPushButton("取消", self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.setObjectName("preview_cancel")
         self.cancel_button.clicked.connect(self.reject)
 
