@@ -139,7 +139,8 @@ def _show_settings(deps: Any, window: QWidget, printers: list[str], readers: lis
 
 
 def _apply_settings(deps: Any, new: Any) -> None:
-    """Hand saved settings to everything that holds them (window, records, live view)."""
+    """Hand saved settings to everything that holds them (window, records, live view, the card
+    desk's reader monitor)."""
     changed = [
         f.name for f in dataclasses.fields(new) if getattr(new, f.name) != getattr(deps.settings, f.name)
     ]
@@ -159,6 +160,9 @@ def _apply_settings(deps: Any, new: Any) -> None:
 
         deps.live.set_source_factory(lambda: open_source(new.camera, new.camera_resolution))
         deps.live.start()
+    card_settings_changed = getattr(deps, "extra", {}).get("card_settings_changed")
+    if card_settings_changed is not None:
+        card_settings_changed(set(changed))  # a new reader: the desk's monitor follows it
 
 
 _ = Feature  # re-exported type for callers that build extra features

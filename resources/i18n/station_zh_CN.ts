@@ -171,6 +171,10 @@
         <translation>读卡器：%1</translation>
     </message>
     <message>
+        <source>Card reader %1 not found.</source>
+        <translation>未找到读卡器 %1。</translation>
+    </message>
+    <message>
         <source>No card reader found.</source>
         <translation>未找到读卡器。</translation>
     </message>

@@ -5,7 +5,14 @@ The desk is built on first use and built again when the operator (login) or the 
 (reader, PIN rules) changed, under a lock (pool threads ask for it); reader events come from its
 monitor thread and progress from the encode job's thread, and both are re-emitted as Qt signals
 (queued to the GUI thread). Until the card backend is importable, the button says so and stays
-disabled."""
+disabled.
+
+The monitor watches the reader of the settings (``Settings.reader``: the exact name or a part
+of it, as ``station.card.pcsc.choose_reader`` picks it; empty = every reader) and shows virtual
+readers only when ``Settings.allow_virtual_readers``. Saved settings that change either
+(``MONITOR_SETTINGS``) restart it: ``ui.composition`` calls ``deps.extra["card_settings_changed"]``,
+the old monitor is stopped and a new one started on the new reader, off the GUI thread; events
+and reader lists of an older monitor are dropped."""
 
 from __future__ import annotations
 
@@ -19,7 +26,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QPushButton, QVBo
 
 from ui.services import feature
 
-__all__ = ["CardPanel"]
+__all__ = ["MONITOR_SETTINGS", "CardPanel", "watches"]
 
 log = logging.getLogger("station.ui")
 
@@ -35,16 +42,25 @@ STAGES = {
 
 # Application statuses in which the card may be encoded (station.card checks it again).
 MONITOR_DELAY_MS = 2500
+# Settings the reader monitor depends on: a change restarts it.
+MONITOR_SETTINGS = frozenset({"reader", "allow_virtual_readers"})
 ENCODABLE = frozenset({"submitted", "card_produced", "card_encoded"})
+
+
+def watches(reader: str, wanted: str) -> bool:
+    """Whether the monitor of a desk set to reader ``wanted`` reports events of ``reader``:
+    every reader when none is set, else the one named exactly or by a part of its name."""
+    return not wanted or reader == wanted or wanted.lower() in reader.lower()
 
 
 class _Relay(QObject):
     """Signals:
-    event(str, str): a reader event (kind, reader) from the monitor thread.
+    event(int, str, str): a reader event (monitor generation, kind, reader) from the monitor
+        thread.
     progress(str, float): (stage, fraction) from the encode job.
     """
 
-    event = Signal(str, str)
+    event = Signal(int, str, str)
     progress = Signal(str, float)
 
 
@@ -60,6 +76,10 @@ class CardPanel(QGroupBox):
         self._desk_for: tuple[Any, ...] = ()
         self._desk_lock = threading.Lock()
         self._monitor: Any = None
+        self._monitor_lock = threading.Lock()  # one start/stop at a time (pool threads)
+        self._generation = 0  # of the current monitor; older ones' events are dropped
+        self._closed = False
+        self.watching: tuple[str, bool] | None = None  # (reader setting, virtual) of the monitor
         self.events: list[str] = []
         self.last_result: dict[str, Any] = {}
         self.relay = _Relay(self)
@@ -87,6 +107,7 @@ class CardPanel(QGroupBox):
         self.relay.progress.connect(self._on_relay_progress)
         if self.feature.available:
             deps.extra["list_readers"] = lambda: [r.name for r in self.desk().readers()]
+            deps.extra["card_settings_changed"] = self.settings_changed
             self.reader.setText(self.tr("Reader: checking…"))
             # After the camera is up: start-up time goes to the first analysed frame.
             QTimer.singleShot(MONITOR_DELAY_MS, self._on_monitor_timer_timeout)
@@ -123,36 +144,87 @@ class CardPanel(QGroupBox):
 
     @Slot()
     def _on_monitor_timer_timeout(self) -> None:
+        if self._generation == 0:  # not restarted by a settings change meanwhile
+            self._run_monitor_job()
+
+    def settings_changed(self, changed: set[str]) -> None:
+        """Saved settings with these fields changed (``deps.settings`` is the new one already):
+        the desk is rebuilt on its next use; the monitor is restarted if it depends on them."""
+        if MONITOR_SETTINGS & changed:
+            self.restart_monitor()
+
+    def restart_monitor(self) -> None:
+        """The saved settings changed the reader or the virtual-reader rule: stop the monitor
+        and start one for the new settings (in a job: stopping and listing can take seconds)."""
+        if self._closed:
+            return
+        log.info("card monitor: restarting for reader %r", self.deps.settings.reader)
+        self.reader.setText(self.tr("Reader: checking…"))
+        self._run_monitor_job()
+
+    def _run_monitor_job(self) -> None:
         self.deps.jobs.run(
             "card monitor", self._start_monitor, self._on_monitor_started, self._on_monitor_failed
         )
 
-    def _start_monitor(self) -> list[str]:
-        desk = self.desk()
-        names = [r.name for r in desk.readers()]
-        self._monitor = desk.monitor(lambda ev: self.relay.event.emit(ev.kind, ev.reader))
-        return names
+    def _start_monitor(self) -> tuple[int, str, list[str]]:
+        """(generation, reader setting, watched readers): a new monitor replaces the old one."""
+        with self._monitor_lock:
+            self._stop_monitor()
+            if self._closed:
+                raise RuntimeError("the window is closing")
+            self._generation += 1
+            gen = self._generation
+            settings = self.deps.settings
+            wanted = str(settings.reader or "")
+            desk = self.desk(settings=settings)
+            names = [r.name for r in desk.readers() if watches(r.name, wanted)]
+            relay = self.relay
 
-    def _on_monitor_started(self, names: list[str]) -> None:
-        self.reader.setText(
-            self.tr("Reader: %1").replace("%1", ", ".join(names))
-            if names
-            else self.tr("No card reader found.")
-        )
+            def report(ev: Any) -> None:
+                if watches(ev.reader, wanted):
+                    relay.event.emit(gen, ev.kind, ev.reader)
+
+            self._monitor = desk.monitor(report)
+            self.watching = (wanted, bool(settings.allow_virtual_readers))
+            if self._closed:  # shut down while this one was starting
+                self._stop_monitor()
+                raise RuntimeError("the window is closing")
+            return gen, wanted, names
+
+    def _stop_monitor(self) -> None:
+        monitor, self._monitor = self._monitor, None
+        self.watching = None
+        if monitor is not None:
+            try:
+                monitor.stop()
+            except Exception:
+                log.exception("stopping the card monitor")
+
+    def _on_monitor_started(self, started: tuple[int, str, list[str]]) -> None:
+        gen, wanted, names = started
+        if gen != self._generation:
+            return  # an older monitor's list
+        if names:
+            text = self.tr("Reader: %1").replace("%1", ", ".join(names))
+        elif wanted:
+            text = self.tr("Card reader %1 not found.").replace("%1", wanted)
+        else:
+            text = self.tr("No card reader found.")
+        self.reader.setText(text)
 
     def _on_monitor_failed(self, exc: BaseException) -> None:
         self.reader.setText(self.tr("Reader: %1").replace("%1", str(exc)))
 
     def shutdown(self) -> None:
-        if self._monitor is not None:
-            try:
-                self._monitor.stop()
-            except Exception:
-                log.exception("stopping the card monitor")
-            self._monitor = None
+        """Stop the monitor (without waiting for a start in progress: that one stops itself)."""
+        self._closed = True
+        self._stop_monitor()
 
-    @Slot(str, str)
-    def _on_relay_event(self, kind: str, reader: str) -> None:
+    @Slot(int, str, str)
+    def _on_relay_event(self, generation: int, kind: str, reader: str) -> None:
+        if generation != self._generation:
+            return  # from a monitor stopped since (the settings changed)
         words = {
             "inserted": self.tr("card inserted"),
             "removed": self.tr("card removed"),
@@ -236,5 +308,6 @@ class CardPanel(QGroupBox):
             "reason": self.feature.reason,
             "reader": self.reader.text(),
             "events": list(self.events),
+            "watching": list(self.watching) if self.watching is not None else None,
             "result": dict(self.last_result),
         }
