@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.compare import compare
-from station.db.models import Application
+from station.db.models import Applicant, Application
+from station.domain import ApplicantData
 from station.forms.data import (
     ApplicationForm,
     ComparisonItem,
@@ -156,15 +157,25 @@ def photo_receipt(
     )
 
 
-def _unit_applications(session: Session, unit_key: str) -> tuple[UnitInfo, list[Application]]:
+def _data(row: Applicant) -> ApplicantData:
+    return ApplicantData(**{name: getattr(row, name) for name in applicants.DATA_FIELDS})
+
+
+def _unit_applications(
+    session: Session, unit_key: str
+) -> tuple[UnitInfo, list[tuple[Application, ApplicantData]]]:
+    """The unit and its active applications with their people, oldest first: one query for the
+    unit and one for the applications joined with their applicants, however many there are."""
     u = units.find_unit(session, unit_key)
-    rows = list(
-        session.execute(
-            select(Application)
+    rows = [
+        (app, _data(person))
+        for app, person in session.execute(
+            select(Application, Applicant)
+            .join(Applicant, Applicant.id == Application.applicant_id)
             .where(Application.unit_id == u.id, Application.active.is_(True))
             .order_by(Application.id)
-        ).scalars()
-    )
+        )
+    ]
     if not rows:
         raise FormDataError(f"unit {u.number} has no active application")
     return UnitInfo(u.number, u.name, u.contact, u.contact_phone), rows
@@ -175,34 +186,28 @@ def unit_application_form(
 ) -> UnitApplicationForm:
     """申领登记表 (unit) of every active application of a unit (by number, or ``#ID``)."""
     unit, rows = _unit_applications(session, unit_key)
-    people = tuple(
-        UnitApplicant(applicants.get_applicant(session, a.applicant_id).data, a.retrieval_code, str(a.id))
-        for a in rows
-    )
+    people = tuple(UnitApplicant(d, a.retrieval_code, str(a.id)) for a, d in rows)
     return UnitApplicationForm(unit=unit, applicants=people, station=station, printed_at=now)
 
 
 def unit_list(
     session: Session, unit_key: str, station: StationInfo, *, batch: str = "", now: datetime | None = None
 ) -> UnitList:
-    """A unit's list of its active applications (ID numbers are masked on the form)."""
+    """A unit's list of its active applications (ID numbers are masked on the form). A constant
+    number of queries: the unit, the applications with their people, and which have a photo."""
     unit, rows = _unit_applications(session, unit_key)
-    with_photo = photos.with_accepted_photo(session, (a.id for a in rows))
-    out = []
-    for a in rows:
-        d = applicants.get_applicant(session, a.applicant_id).data
-        out.append(
-            UnitListRow(
-                name=d.name,
-                sex=d.sex,
-                document_number=d.document_number,
-                retrieval_code=a.retrieval_code,
-                photo_receipt_number=d.photo_receipt_number,
-                has_photo=a.id in with_photo,
-                status=LABELS.get(a.status, a.status),
-            )
+    with_photo = photos.with_accepted_photo(session, (a.id for a, _d in rows))
+    out = tuple(
+        UnitListRow(
+            name=d.name,
+            sex=d.sex,
+            document_number=d.document_number,
+            retrieval_code=a.retrieval_code,
+            photo_receipt_number=d.photo_receipt_number,
+            has_photo=a.id in with_photo,
+            status=LABELS.get(a.status, a.status),
         )
-    when = now or datetime.now()
-    return UnitList(
-        unit=unit, rows=tuple(out), station=station, batch=batch or f"{when:%Y-%m-%d}", printed_at=now
+        for a, d in rows
     )
+    when = now or datetime.now()
+    return UnitList(unit=unit, rows=out, station=station, batch=batch or f"{when:%Y-%m-%d}", printed_at=now)
