@@ -14,6 +14,8 @@ What it runs:
 - FaceDetection: how many faces there are (FaceMesh finds at most two on stills, one live).
 - Pose ``model_complexity=1`` (0 and 2 would try to download): the shoulder line, stills only by
   default, and only when the person mask shows no shoulder line of its own (``pose_always``).
+- ``capture.expression``'s classifier (numpy, weights in resources/): how sure it is of a smile,
+  stills only by default.
 
 Still mode (``still=True``) runs every model on each image independently and returns the person
 mask at full resolution (whitening and the crop use it). Video mode (``still=False``) tracks the
@@ -56,6 +58,7 @@ from capture.background import (
     to_lab,
 )
 from capture.errors import AnalysisError
+from capture.expression import ExpressionNet
 from capture.types import FaceAnalysis, FaceGeometry, Point, Shoulders
 
 __all__ = ["QUIET_ENV", "FaceAnalyzer", "quiet_native_stderr"]
@@ -206,14 +209,22 @@ class FaceAnalyzer:
     """Runs the face models on one image or live frame at a time. A context manager."""
 
     def __init__(
-        self, *, still: bool = True, with_pose: bool | None = None, pose_always: bool = False
+        self,
+        *,
+        still: bool = True,
+        with_pose: bool | None = None,
+        pose_always: bool = False,
+        with_expression: bool | None = None,
     ) -> None:
         """``with_pose``: load Pose (default: on stills). Pose then runs only when the person mask
         shows no shoulder line (``FaceAnalysis.shoulder_tilt`` is None), the only case where
-        ``shoulders_level`` uses it; ``pose_always=True`` runs it on every image."""
+        ``shoulders_level`` uses it; ``pose_always=True`` runs it on every image.
+        ``with_expression``: run the expression classifier on the face (default: on stills; ~7 ms,
+        outside the live view's budget)."""
         self.still = still
         self.with_pose = still if with_pose is None else with_pose
         self.pose_always = pose_always
+        self._expr = ExpressionNet() if (still if with_expression is None else with_expression) else None
         try:
             with quiet_native_stderr():
                 self._start_graphs(still)
@@ -371,6 +382,7 @@ class FaceAnalyzer:
         # fallback of the mask's shoulder line; see check_shoulders_level.
         need_pose = self._pose is not None and (self.pose_always or tilt is None)
         shoulders = self._shoulders(rgb, w, h) if need_pose else None
+        expression = self._expr.classify(rgb, main) if self._expr is not None and main is not None else None
         return FaceAnalysis(
             width=w,
             height=h,
@@ -382,6 +394,7 @@ class FaceAnalyzer:
             clothing=clothing,
             shoulder_tilt=tilt,
             stats_scale=kx,
+            expression=expression,
         )
 
     def _mesh_faces(self, rgb: U8Array, w: int, h: int) -> list[FloatArray]:

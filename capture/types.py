@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["BackgroundStats", "ClothingStats", "FaceAnalysis", "FaceGeometry", "Point", "Shoulders"]
+__all__ = [
+    "BackgroundStats",
+    "ClothingStats",
+    "Expression",
+    "FaceAnalysis",
+    "FaceGeometry",
+    "Point",
+    "Shoulders",
+]
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,23 @@ class Shoulders:
 
 
 @dataclass(frozen=True)
+class Expression:
+    """The expression classifier's probabilities (``capture.expression``), stills only."""
+
+    # In the order of capture.expression.EXPRESSIONS: neutral, happy, sad, angry, fearful,
+    # disgusted, surprised; they sum to 1.
+    probabilities: tuple[float, ...]
+
+    @property
+    def happy(self) -> float:
+        return self.probabilities[1]
+
+    @property
+    def neutral(self) -> float:
+        return self.probabilities[0]
+
+
+@dataclass(frozen=True)
 class BackgroundStats:
     """Statistics of the pixels segmentation calls background, in CIE L*a*b*."""
 
@@ -119,5 +144,7 @@ class FaceAnalysis:
     shoulder_tilt: float | None = None
     # Image scale the background and clothing statistics were measured at (analysed px -> stats px)
     stats_scale: float = 1.0
+    # The face's expression (capture.expression) on stills; None on live frames and without a face.
+    expression: Expression | None = None
     # Soft person mask (float32, HxW, 0..1), an own copy; used by whitening and clothing checks.
     person_mask: npt.NDArray[np.float32] | None = field(default=None, repr=False, compare=False)

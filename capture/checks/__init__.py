@@ -145,7 +145,7 @@ def check_scene(
     res["head_pose"] = _face.check_head_pose(face)
     res["eyes_open"] = _face.check_eyes_open(face)
     res["gaze"] = _face.check_gaze(face)
-    res["mouth_closed"] = _face.check_mouth_closed(face)
+    res["mouth_closed"] = _face.check_mouth_closed(face, analysis.expression)
     res["glasses_glare"] = _face.check_glasses_glare(glasses)
     res["shoulders_level"] = _body.check_shoulders_level(analysis.shoulder_tilt, analysis.shoulders)
     res["clothing_contrast"] = (

@@ -13,7 +13,8 @@ from tests.capture.photos import SAMPLE, Made, package_photos
 pytestmark = pytest.mark.slow
 
 # Open or toothy smiles, and closed-lip smiles with the corners clearly raised. The two faint
-# closed-lip smiles of the set (london-043, london-067) pass: a documented limit of mouth_closed.
+# closed-lip smiles of the set (london-043, london-067) pass: a documented limit of mouth_closed
+# (the expression classifier calls them neutral too).
 CLEAR_SMILES = (
     "london-001-smiling",
     "london-004-smiling",

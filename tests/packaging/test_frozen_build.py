@@ -98,6 +98,8 @@ def test_bundle_is_complete_and_trimmed(bundle: Path) -> None:
         "resources/profiles/mohrss.json",
         "resources/i18n/station_zh_CN.qm",
         "resources/demo/grace_hopper_mask.png",
+        "resources/models/face_expression/face_expression_model.bin",
+        "resources/models/face_expression/LICENSE.txt",
         "station/db/migrations/env.py",
         "PySide6/Qt/plugins/platforms/libqxcb.so",
         "PySide6/Qt/plugins/printsupport/libcupsprintersupport.so",
