@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+from tests.support.testhook import HookClient  # noqa: E402
 
 START_TARGET_S = 3.0
 LAG_TARGET_FRAMES = 1.0
@@ -99,20 +100,23 @@ def startup(runs: int) -> dict[str, Any]:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
+            client = HookClient(proc, sock_path)
             try:
-                sock = _connect(sock_path, proc, 60)
-                while True:
-                    st = _cmd(sock, {"cmd": "state"})
-                    if st["analysed"] > 0:
-                        launch.append(time.monotonic() - t0)
-                        window.append(float(st["first_analysis_s"]))
-                        break
-                    time.sleep(0.02)
-                # Quit right away, usually before the database job has answered: the window's
-                # close must end the program even if the first-administrator offer (or the
-                # login) opens after it (ui.app.QuitWithWindow).
-                _cmd(sock, {"cmd": "quit"})
-                sock.close()
+                try:
+                    client.connect(timeout=60, poll=0.01)
+                    st = client.wait_state(
+                        lambda st: st["analysed"] > 0, timeout=60, what="the first analysed frame", poll=0.02
+                    )
+                    launch.append(time.monotonic() - t0)
+                    window.append(float(st["first_analysis_s"]))
+                    # Quit right away, usually before the database job has answered: the window's
+                    # close must end the program even if the first-administrator offer (or the
+                    # login) opens after it (ui.app.QuitWithWindow).
+                    client.cmd(cmd="quit")
+                except RuntimeError as exc:  # the process exited, no socket, socket closed
+                    raise SystemExit(f"station start-up run: {exc}") from None
+                finally:
+                    client.close()
                 try:
                     proc.wait(30)
                 except subprocess.TimeoutExpired:
@@ -128,34 +132,6 @@ def startup(runs: int) -> dict[str, Any]:
         "from_launch_s": statistics.median(launch),
         "from_window_start_s": statistics.median(window),
     }
-
-
-def _connect(path: Path, proc: subprocess.Popen[bytes], timeout: float) -> socket.socket:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"station exited with {proc.returncode}")
-        if path.exists():
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                s.connect(str(path))
-                return s
-            except OSError:
-                s.close()
-        time.sleep(0.01)
-    raise SystemExit("station did not open its test socket")
-
-
-def _cmd(sock: socket.socket, msg: dict[str, Any]) -> dict[str, Any]:
-    sock.sendall((json.dumps(msg) + "\n").encode())
-    buf = b""
-    while not buf.endswith(b"\n"):
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise SystemExit("socket closed")
-        buf += chunk
-    reply: dict[str, Any] = json.loads(buf)
-    return reply
 
 
 # --- 2-4. live, in process --------------------------------------------------------------------

@@ -1,5 +1,12 @@
 """Client of the window's local test socket (``STATION_TEST_SOCKET``, ui/testhook.py): one JSON
-object a line each way. Used by the end-to-end test, the frozen-build test and the benchmarks."""
+object a line each way. Used by the end-to-end test, the frozen-build test, the start-up test
+(tests/ui/test_fix_startup.py) and the benchmark (bench/bench_ui.py, which puts the repository on
+``sys.path`` to import it).
+
+    client = HookClient(proc, sock_path)   # proc: the running ``station`` (subprocess.Popen)
+    client.connect()                       # waits for the socket; fails if the process exits
+    client.cmd(cmd="state")                # -> the reply (dict)
+    client.close()"""
 
 from __future__ import annotations
 
@@ -43,6 +50,13 @@ class HookClient:
                     return
             time.sleep(poll)
         raise RuntimeError(f"the test socket did not appear in {timeout} s: {self.log_tail()}")
+
+    def close(self) -> None:
+        """Close the connection (the process keeps running)."""
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+            self.buf = b""
 
     def cmd(self, **msg: Any) -> dict[str, Any]:
         assert self.sock is not None, "connect() first"

@@ -3,19 +3,17 @@ the program even when a dialog opened late, and late job results are dropped aft
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QDialog, QWidget
 
+from tests.support.testhook import HookClient
 from ui.app import START_ROLE, QuitWithWindow
 from ui.workers.jobs import JobRunner
 
@@ -83,17 +81,6 @@ def test_job_results_after_close_are_dropped(qtbot: Any) -> None:
     assert got == []
 
 
-def _cmd(sock: socket.socket, msg: dict[str, Any]) -> dict[str, Any]:
-    sock.sendall((json.dumps(msg) + "\n").encode())
-    buf = b""
-    while not buf.endswith(b"\n"):
-        chunk = sock.recv(65536)
-        assert chunk, "socket closed"
-        buf += chunk
-    out: dict[str, Any] = json.loads(buf)
-    return out
-
-
 @pytest.mark.slow
 def test_station_starts_with_the_lowest_role_and_quits_before_the_database_opens(tmp_path: Path) -> None:
     """bench/bench_ui.py's start-up run: ``quit`` right after the first analysed frame, before
@@ -122,30 +109,18 @@ def test_station_starts_with_the_lowest_role_and_quits_before_the_database_opens
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    sock: socket.socket | None = None
+    client = HookClient(proc, sock_path)
     try:
-        deadline = time.monotonic() + 60
-        while sock is None:
-            assert proc.poll() is None, f"station exited with {proc.returncode}"
-            assert time.monotonic() < deadline, "no test socket"
-            if sock_path.exists():
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                try:
-                    s.connect(str(sock_path))
-                    sock = s
-                except OSError:
-                    s.close()
-            time.sleep(0.01)
-        state = _cmd(sock, {"cmd": "state"})
+        client.connect(timeout=60, poll=0.01)
+        state = client.cmd(cmd="state")
         assert state["status"]["operator"][1].startswith(f"clerk ({START_ROLE})"), state["status"]
-        while _cmd(sock, {"cmd": "state"})["analysed"] == 0:
-            assert time.monotonic() < deadline, "no analysed frame"
-            time.sleep(0.02)
-        _cmd(sock, {"cmd": "quit"})
+        client.wait_state(
+            lambda st: st["analysed"] > 0, timeout=60, what="the first analysed frame", poll=0.02
+        )
+        client.cmd(cmd="quit")
         assert proc.wait(20) == 0
     finally:
-        if sock is not None:
-            sock.close()
+        client.close()
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
