@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 import platformdirs
 
 from station.errors import ConfigError
+from station.files import write_text_atomic
 
 __all__ = ["SETTINGS_VERSION", "Settings", "database_url", "resolve_data_dir"]
 
@@ -84,17 +84,9 @@ class Settings:
         text = json.dumps(data, ensure_ascii=False, indent=2)
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".settings-", suffix=".tmp")
+            # Owner only: the database URL may carry a password.
+            write_text_atomic(data_dir / "settings.json", text, mode=0o600)
         except OSError as exc:
-            raise ConfigError(f"cannot save settings in {data_dir}: {exc.strerror or exc}") from exc
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            Path(tmp).replace(data_dir / "settings.json")
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
             raise ConfigError(f"cannot save settings in {data_dir}: {exc.strerror or exc}") from exc
 
 

@@ -1,46 +1,194 @@
-"""The autosaved draft of the record being edited: a JSON file in the data folder, written
-atomically on every change (debounced by the caller) and removed once the record is saved.
-The next start offers it back, so nothing typed is lost to a crash or a power cut."""
+"""The autosaved draft of the record being edited, for crash recovery: a JSON file in
+``<data dir>/drafts/``, written atomically on every change (debounced by the caller). The next
+start offers it back, so nothing typed is lost to a crash or a power cut.
+
+It holds the applicant's data (name, ID number, ...) in plain text: it must be recoverable after
+a crash without anyone typing a secret, and a key kept next to it would protect nothing. So it
+is kept as small and short-lived as a desktop program can:
+
+- created readable by its owner only (file 0600, folder 0700; created so, never chmod-ed later);
+- tied to the operator who wrote it (``operator``): the file records the operator and its name
+  carries a digest of the operator's name, never the applicant's name or ID number; another
+  operator is not offered it (and does not overwrite it);
+- older than ``DRAFT_MAX_AGE``: deleted unread when the store is built at start, never offered;
+- deleted when the record is saved or discarded (``clear``) and when the operator logs out
+  (``log_out``);
+- log lines name the file and the error kind, never a value from the form.
+
+Without ``operator`` (a caller that does not know who is logged in) the draft is tied to nobody:
+``<name>.json``, offered to whoever starts the window next.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-import os
-import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DraftStore"]
+from station.files import write_text_atomic
+
+__all__ = ["DRAFT_MAX_AGE", "DraftStore"]
 
 log = logging.getLogger("station.ui")
 
+# A draft exists to get back the work a crash or power cut interrupted, which the clerk resumes
+# the same working day (the applicant is usually still at the counter). A day later the person
+# has left, or come back and been entered anew: the plaintext personal data would only linger on
+# the disk, and an old form offered to the next shift invites saving stale data. So a draft older
+# than this is deleted at start, unread and never offered.
+DRAFT_MAX_AGE = timedelta(hours=24)
+
+_FORMAT = 1
+# A temporary file this old is a write that a crash or power cut interrupted (a write in progress
+# takes milliseconds): it holds personal data, so it goes at start too.
+_STALE_TEMP_S = 60.0
+
 
 class DraftStore:
-    def __init__(self, data_dir: Path, name: str = "enroll") -> None:
-        self.path = data_dir / "drafts" / f"{name}.json"
+    """The drafts of one form (``name``) in ``data_dir/drafts``. ``operator``: the operator's
+    user name, or a function returning the one logged in now (evaluated at each call). No
+    signals (plain Python)."""
 
+    def __init__(
+        self,
+        data_dir: Path,
+        name: str = "enroll",
+        *,
+        operator: str | Callable[[], str] | None = None,
+        max_age: timedelta = DRAFT_MAX_AGE,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.folder = data_dir / "drafts"
+        self.name = name
+        self._operator = operator
+        self.max_age = max_age
+        self._clock = clock
+        self.purge_expired()
+
+    # -- whose draft -------------------------------------------------------------------------
+    def operator(self) -> str | None:
+        """The operator the draft belongs to now (None: not tied to anyone)."""
+        op = self._operator
+        return op() if callable(op) else op
+
+    @property
+    def path(self) -> Path:
+        """The current operator's draft file."""
+        return self._path_for(self.operator())
+
+    def _path_for(self, operator: str | None) -> Path:
+        if operator is None:
+            return self.folder / f"{self.name}.json"
+        digest = hashlib.sha256(operator.encode("utf-8")).hexdigest()[:16]
+        return self.folder / f"{self.name}-{digest}.json"
+
+    # -- the draft ---------------------------------------------------------------------------
     def save(self, values: dict[str, Any]) -> None:
+        """Write the draft (owner-only, atomically). A failure is logged, never raised: the form
+        is still on screen."""
+        operator = self.operator()
+        text = json.dumps(
+            {"format": _FORMAT, "operator": operator, "saved_at": self._clock(), "values": values},
+            ensure_ascii=False,
+            indent=1,
+        )
+        path = self._path_for(operator)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".draft-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(values, fh, ensure_ascii=False, indent=1)
-                fh.flush()
-                os.fsync(fh.fileno())
-            Path(tmp).replace(self.path)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_text_atomic(path, text, mode=0o600)
         except OSError as exc:
-            log.warning("cannot autosave the draft: %s", exc)
+            log.warning("cannot autosave the draft %s: %s", path.name, exc.strerror or type(exc).__name__)
 
     def load(self) -> dict[str, Any] | None:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        """The current operator's draft, or None: none, unreadable, someone else's, or expired
+        (then it is deleted)."""
+        operator = self.operator()
+        path = self._path_for(operator)
+        draft = _read(path)
+        if draft is None:
             return None
-        except (OSError, ValueError) as exc:
-            log.warning("ignoring an unreadable draft %s: %s", self.path, exc)
+        if self._expired(path, draft):
+            self._delete(path, "expired")
             return None
-        return data if isinstance(data, dict) else None
+        if draft.get("format") != _FORMAT:  # written before drafts had an operator
+            return draft if operator is None else None
+        if draft.get("operator") != operator:
+            return None
+        values = draft.get("values")
+        return values if isinstance(values, dict) else None
 
     def clear(self) -> None:
-        self.path.unlink(missing_ok=True)
+        """The record was saved or the changes discarded: the current operator's draft goes."""
+        self._delete(self.path)
+
+    def log_out(self) -> None:
+        """The operator logs out (after the form was saved or its changes discarded): their
+        draft goes, so the next operator at this desk cannot be shown it, nor keep it alive."""
+        self._delete(self.path)
+
+    def purge_expired(self) -> int:
+        """Delete every draft older than ``max_age`` (whoever wrote it) and the temporary files
+        of interrupted writes. Returns how many drafts went. Done at start, before anything is
+        offered."""
+        try:
+            candidates = sorted(self.folder.iterdir())
+        except OSError:  # no drafts folder yet
+            return 0
+        gone = 0
+        now = self._clock()
+        for p in candidates:
+            if p.name.startswith(".") and p.name.endswith(".tmp"):
+                written = _mtime(p)
+                if written is not None and now - written > _STALE_TEMP_S:
+                    self._delete(p, "interrupted write")
+            elif p.suffix == ".json" and p.is_file():
+                draft = _read(p)
+                if draft is None:
+                    # Damaged (writes are atomic, so not by a crash): never offered, nothing to keep.
+                    gone += self._delete(p, "unreadable")
+                elif self._expired(p, draft):
+                    gone += self._delete(p, "expired")
+        return gone
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _expired(self, path: Path, draft: dict[str, Any]) -> bool:
+        saved = draft.get("saved_at")
+        if not isinstance(saved, int | float) or isinstance(saved, bool):
+            saved = _mtime(path)  # a draft from before the format recorded its time
+        if saved is None:
+            return True
+        return self._clock() - float(saved) > self.max_age.total_seconds()
+
+    def _delete(self, path: Path, why: str = "") -> bool:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("cannot delete the draft %s: %s", path.name, exc.strerror or type(exc).__name__)
+            return False
+        if why:
+            log.info("deleted the draft %s (%s)", path.name, why)
+        return True
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        # The error kind only: a decode error's message can quote the file's text.
+        log.warning("ignoring an unreadable draft %s (%s)", path.name, type(exc).__name__)
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None

@@ -11,14 +11,13 @@ a digest of the planned writes and the keys of the steps done.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from capture.imageio import write_atomic
 from station.card.errors import CardError
+from station.files import write_atomic
 
 __all__ = ["Journal", "JournalEntry"]
 
@@ -78,25 +77,16 @@ class Journal:
             ) from exc
 
     def save(self, entry: JournalEntry, *, durable: bool = False) -> None:
-        """Replace the entry's file. ``durable``: through ``capture.imageio.write_atomic``
-        (fsync of the file and of the folder), before the first write to the card and at
+        """Replace the entry's file atomically (``station.files.write_atomic``). ``durable``: with
+        fsync of the file and of the folder, before the first write to the card and at
         milestones. Otherwise the same rename without fsync: after every write step, where a
         power cut can at worst lose the last steps, which the resume then simply writes again
         (and verifies everything) - an fsync per step would cost tens of milliseconds each on a
-        slow disk."""
+        slow disk. OSError (full disk, permissions) propagates; the last entry stays."""
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(entry.card_id)
         data = json.dumps(entry.to_json(), ensure_ascii=False, indent=1).encode("utf-8")
-        if durable:
-            write_atomic(path, data)
-            return
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_bytes(data)
-            tmp.replace(path)
-        except OSError:
-            tmp.unlink(missing_ok=True)
-            raise
+        write_atomic(path, data, fsync=durable, mode=0o600)
 
     def delete(self, card_id: str) -> None:
         self._path(card_id).unlink(missing_ok=True)

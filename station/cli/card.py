@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from station.cli.context import Context
 from station.errors import InputError
+from station.files import write_atomic
 
 if TYPE_CHECKING:
     from station.card.workflow import CardDesk
@@ -144,9 +145,7 @@ def _read(ctx: Context) -> int:
     readout = desk.read(ctx.args.reader)
     if ctx.args.photo is not None and readout.photo:
         out: Path = ctx.args.photo
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_bytes(readout.photo)
-        tmp.replace(out)
+        write_atomic(out, readout.photo)  # OSError: main's one line, exit 2
     if ctx.json:
         print(json.dumps(readout.to_json(), ensure_ascii=False, indent=2))
         return 0

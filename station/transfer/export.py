@@ -45,6 +45,7 @@ from capture.profiles import Profile, kb_window_bytes
 from station.db.models import Application, ExportBatch, Rejection, utcnow
 from station.domain import LONG_TERM, ApplicantData, mask_id
 from station.errors import InputError
+from station.files import fsync_dir, fsync_tree
 from station.records import audit
 from station.records.applicants import get_applicant
 from station.records.applications import set_status
@@ -365,15 +366,6 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _fsync_tree(root: Path) -> None:
-    for p in sorted(root.rglob("*")):
-        if p.is_file():
-            with p.open("rb") as f:
-                os.fsync(f.fileno())
-    for d in [root, *[p for p in root.rglob("*") if p.is_dir()]]:
-        _fsync_dir(d)
-
-
 def _write_batch(tmp: Path, items: list[_Item], data_name: str) -> tuple[list[ExportedFile], str]:
     (tmp / PHOTO_DIR).mkdir(parents=True)
     for item in items:
@@ -386,7 +378,7 @@ def _write_batch(tmp: Path, items: list[_Item], data_name: str) -> tuple[list[Ex
     exported = [ExportedFile(rel, _sha256(p), p.stat().st_size) for rel, p in files]
     manifest = "".join(f"{f.sha256}  {f.path}\n" for f in exported)
     (tmp / MANIFEST_NAME).write_text(manifest, encoding="utf-8", newline="\n")
-    _fsync_tree(tmp)
+    fsync_tree(tmp)
     return exported, hashlib.sha256(manifest.encode("utf-8")).hexdigest()
 
 
@@ -517,7 +509,7 @@ def export_batch(
                 raise InputError(f"{final}: already exists")
             (tmp_zip if zip_output else tmp).replace(final)
             renamed = True
-            _fsync_dir(out_dir)
+            fsync_dir(out_dir)
     except BaseException:
         if renamed:
             _remove(final)  # the database refused the commit: take the batch back
@@ -546,19 +538,6 @@ def _recheck(session: Session, item: _Item) -> None:
     current = accepted_photo_id(session, item.app_id)
     if current != item.photo_id:
         raise Conflict(f"the photo of application {item.app_id} changed while the batch was written")
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # Windows cannot open folders
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _remove(path: Path) -> None:

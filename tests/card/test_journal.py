@@ -1,4 +1,4 @@
-"""The write journal file: durable saves go through capture.imageio.write_atomic (fsync), step
+"""The write journal file: durable saves go through station.files.write_atomic with fsync, step
 saves are a plain rename; neither leaves a temporary file behind, even when the write fails."""
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from station.card.emulator.ciphers import CardCipher, StdlibCipher
 from station.card.emulator.scheme import cryptogram, pin_mac
+from station.files import write_text_atomic
 
 __all__ = [
     "AID_SSSE",
@@ -152,13 +153,7 @@ class CardState:
         )
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        target = Path(path)
-        tmp = target.with_name(target.name + ".tmp")
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(self.to_json(), fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(target)
+        write_text_atomic(path, json.dumps(self.to_json(), indent=1))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> CardState:

@@ -1,0 +1,185 @@
+"""ui.draft.DraftStore: the crash-recovery draft of the enrollment form holds plaintext personal
+data, so it is owner-only from creation, tied to the operator who wrote it, deleted when saved,
+discarded or logged out, purged unread after DRAFT_MAX_AGE, and never names the applicant in a
+file name or a log line. Plain Python: no Qt needed."""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ui.draft import DRAFT_MAX_AGE, DraftStore
+
+NAME = "王小明"
+ID_NUMBER = "110105198503151230"
+VALUES = {"form": {"name": NAME, "document_number": ID_NUMBER}, "applicant_id": None, "application_id": 7}
+T0 = 1_800_000_000.0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Desk:
+    """Who is logged in at the station."""
+
+    def __init__(self, operator: str) -> None:
+        self.operator = operator
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def _store(data_dir: Path, clock: Clock, operator: Any = "li") -> DraftStore:
+    return DraftStore(data_dir, operator=operator, clock=clock)
+
+
+def _files(data_dir: Path) -> list[str]:
+    folder = data_dir / "drafts"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _assert_nothing_personal(text: str) -> None:
+    assert NAME not in text and ID_NUMBER not in text and ID_NUMBER[-6:] not in text
+
+
+def test_round_trip_owner_only_from_creation(
+    data_dir: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    def no_chmod(*_a: Any, **_k: Any) -> None:
+        raise AssertionError("permissions changed after creation")
+
+    monkeypatch.setattr(os, "chmod", no_chmod)
+    monkeypatch.setattr(os, "fchmod", no_chmod)
+    store = _store(data_dir, clock)
+    store.save(VALUES)
+    monkeypatch.undo()
+    assert store.load() == VALUES
+    assert _mode(store.path) == 0o600 and _mode(store.folder) == 0o700
+    [name] = _files(data_dir)
+    assert name.startswith("enroll-") and name.endswith(".json")
+    _assert_nothing_personal(name)
+    saved = json.loads(store.path.read_text(encoding="utf-8"))
+    assert saved["operator"] == "li" and saved["saved_at"] == T0
+    _assert_nothing_personal(caplog.text)
+
+
+def test_another_operator_is_not_offered_the_draft_nor_overwrites_it(data_dir: Path, clock: Clock) -> None:
+    desk = Desk("li")
+    store = _store(data_dir, clock, operator=lambda: desk.operator)
+    store.save(VALUES)
+    desk.operator = "zhao"  # another operator logs in
+    assert store.load() is None
+    store.save({"form": {"name": "赵六"}})
+    store.clear()  # zhao's saved or discarded: li's draft stays
+    assert len(_files(data_dir)) == 1
+    # At the next start li logs in again and gets the draft back.
+    again = _store(data_dir, clock, operator="li")
+    assert again.load() == VALUES
+    assert _store(data_dir, clock, operator="zhao").load() is None
+
+
+@pytest.mark.parametrize("how", ["clear", "log_out"])
+def test_saved_discarded_or_logged_out_deletes_the_draft(data_dir: Path, clock: Clock, how: str) -> None:
+    store = _store(data_dir, clock)
+    store.save(VALUES)
+    getattr(store, how)()
+    assert store.load() is None and _files(data_dir) == []
+    getattr(store, how)()  # nothing there: nothing happens
+
+
+def test_expired_drafts_are_purged_at_start_without_being_offered(
+    data_dir: Path, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    _store(data_dir, clock, operator="li").save(VALUES)
+    clock.now += 3600
+    _store(data_dir, clock, operator="zhao").save(VALUES)
+    clock.now = T0 + DRAFT_MAX_AGE.total_seconds() + 1  # li's is a day old, zhao's 23 h
+    store = _store(data_dir, clock, operator="li")  # the start: li's goes before anything is offered
+    assert len(_files(data_dir)) == 1
+    assert store.load() is None
+    assert _store(data_dir, clock, operator="zhao").load() == VALUES
+    clock.now += 3600  # the next start, by whoever: zhao's is a day old now
+    assert _store(data_dir, clock, operator="li").purge_expired() == 0  # gone when it was built
+    assert _files(data_dir) == []
+    _assert_nothing_personal(caplog.text)
+
+
+def test_a_draft_that_expires_while_running_is_not_offered(data_dir: Path, clock: Clock) -> None:
+    store = _store(data_dir, clock)
+    store.save(VALUES)
+    clock.now += DRAFT_MAX_AGE.total_seconds() + 1
+    assert store.load() is None and _files(data_dir) == []
+
+
+def test_interrupted_writes_and_damaged_drafts_go_at_start(
+    data_dir: Path, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    store = _store(data_dir, clock)
+    store.save(VALUES)
+    leftover = store.folder / f".{store.path.name}.0badc0de.tmp"  # a power cut mid-write
+    leftover.write_text(json.dumps(VALUES, ensure_ascii=False), encoding="utf-8")
+    os.utime(leftover, (T0 - 120, T0 - 120))
+    fresh = store.folder / f".{store.path.name}.00c0ffee.tmp"  # another window writing right now
+    fresh.write_text("{", encoding="utf-8")
+    os.utime(fresh, (T0, T0))
+    damaged = store.folder / "enroll-0000000000000000.json"
+    damaged.write_text(f'{{"name": "{NAME}", "document_number": "{ID_NUMBER}"', encoding="utf-8")
+    again = _store(data_dir, clock)
+    assert _files(data_dir) == sorted([fresh.name, store.path.name])
+    assert again.load() == VALUES
+    _assert_nothing_personal(caplog.text)
+
+
+def test_a_failed_autosave_is_logged_without_personal_data(
+    data_dir: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = _store(data_dir, clock)
+    store.save(VALUES)
+
+    def full(fd: int, data: Any) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", full)
+    with caplog.at_level(logging.WARNING, logger="station.ui"):
+        store.save({"form": {"name": NAME + "改", "document_number": ID_NUMBER}})  # no exception
+    monkeypatch.undo()
+    assert "cannot autosave the draft" in caplog.text and "No space left" in caplog.text
+    _assert_nothing_personal(caplog.text)
+    assert store.load() == VALUES  # the last good draft is still there
+    assert len(_files(data_dir)) == 1  # and no temporary file
+
+
+def test_without_an_operator_the_draft_is_tied_to_nobody(data_dir: Path, clock: Clock) -> None:
+    legacy = data_dir / "drafts" / "enroll.json"  # written before drafts recorded their operator
+    legacy.parent.mkdir()
+    legacy.write_text(json.dumps(VALUES, ensure_ascii=False), encoding="utf-8")
+    os.utime(legacy, (T0 - 60, T0 - 60))  # its age: the file's time
+    untied = DraftStore(data_dir, clock=clock)
+    assert untied.load() == VALUES
+    assert _store(data_dir, clock, operator="li").load() is None  # not offered to an operator
+    untied.save({"form": {"name": "x"}})
+    assert untied.path == legacy and untied.load() == {"form": {"name": "x"}}
+    untied.clear()
+    assert _files(data_dir) == []
