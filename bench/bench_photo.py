@@ -99,7 +99,10 @@ def bench_b(runs: int) -> dict[str, float]:
     profile = load_profile("mohrss")
     # As a folder worker (capture/batch.py) runs it: the source measured without Pose (the crop
     # does not use the shoulders), the final file with every model.
-    with FaceAnalyzer(still=True) as fa, FaceAnalyzer(still=True, with_pose=False) as crop_fa:
+    with (
+        FaceAnalyzer(still=True) as fa,
+        FaceAnalyzer(still=True, with_pose=False, with_expression=False) as crop_fa,
+    ):
         made = make_photo(big, profile, analyzer=fa, crop_analyzer=crop_fa)
         geometry_ok = all(
             made.report.get(i).passed for i in ("face_width", "head_top", "eye_center_x", "eye_line")

@@ -100,7 +100,10 @@ def _analyzers() -> tuple[FaceAnalyzer, FaceAnalyzer]:
     if _worker_analyzers is None:
         from capture.face import FaceAnalyzer
 
-        _worker_analyzers = (FaceAnalyzer(still=True, with_pose=False), FaceAnalyzer(still=True))
+        _worker_analyzers = (
+            FaceAnalyzer(still=True, with_pose=False, with_expression=False),
+            FaceAnalyzer(still=True),
+        )
     return _worker_analyzers
 
 
