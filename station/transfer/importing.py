@@ -9,6 +9,12 @@ column and why; notes (warnings) say what was accepted but is worth a look.
 Columns are found by their header, in Chinese or English (``COLUMNS``); unknown columns are kept
 in the record's ``extra``. A file without a document-number column is refused as a whole.
 
+Document numbers are read by ``station.validation`` as if typed in the window (trimmed,
+upper-cased where the type's letters are upper case, checked), with the type their shape says
+(ID number, 港澳台 residence permit, permanent residence card, 港澳 or 台湾 permit, passport,
+other): a row stores the number the window would store for that text, or is refused with the
+window's message. A 15-digit ID number is converted to 18 digits (with a note).
+
 Rejections move the application they hit from ``submitted`` to ``rejected`` (through the records
 services, which audit the move), so the person appears in the kiosk's retake queue
 (``station.records.summaries.retake_queue``).
@@ -27,18 +33,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from station.db.models import Applicant, Application, ReferenceRecord, Rejection
-from station.domain import mask_id
+from station.domain import FieldIssue, mask_id
 from station.errors import InputError
 from station.records import audit
 from station.records.applications import set_status
 from station.transfer.tables import Table, read_table
 from station.validation import codes
-from station.validation.idnumber import (
-    IdNumberError,
-    parse_foreign_permanent,
-    parse_resident_id,
-    upgrade_15_to_18,
-)
+from station.validation.documents import check_document_number, normalize_document_number
+from station.validation.idnumber import HMT_PREFIXES, IdNumberError, upgrade_15_to_18
+from station.validation.text import clean_text
 
 __all__ = [
     "COLUMNS",
@@ -181,8 +184,52 @@ def _text(value: Any) -> str:
 
 
 # ------------------------------------------------------------------------------------ values
-def _document_number(value: Any) -> tuple[str, list[str]]:
-    """(normalised number, notes) or _Refuse."""
+_FOREIGN_OLD = re.compile(r"[A-Z]{3}\d{12}")
+_HK_MO = re.compile(r"[HM]\d{6,10}")
+
+
+def _document_type(number: str) -> str:
+    """The document type (``validation.codes``) a number is read as: the files carry no type, so
+    it is the type a clerk would pick in the window for a number of this shape. Digit strings
+    (full-width ones too, and with a final X) are ID numbers unless 8 or 10 ASCII digits (a
+    Taiwan permit): 18 starting with 9 a foreigner's permanent residence card, 810000/820000/
+    830000 a 港澳台 residence permit. Then the older permanent residence card, the 港澳 permit,
+    letters and digits (passport rule), anything else (the free rule)."""
+    u = number.upper()
+    joined = "".join(u.split())  # an ID number with blanks inside still reads as one
+    body = joined[:-1] if joined.endswith(("X", "Ｘ")) else joined
+    if body.isdigit() and not (u.isascii() and len(u) in (8, 10)):
+        if len(u) == 18 and u.startswith("9"):
+            return "09"
+        return "08" if u[:6] in HMT_PREFIXES else "01"
+    if u.isascii() and u.isdigit():
+        return "07"
+    if _FOREIGN_OLD.fullmatch(u):
+        return "09"
+    if _HK_MO.fullmatch(u):
+        return "06"
+    if u.isascii() and u.isalnum():
+        return "03"
+    return "99"
+
+
+def _checked(document_type: str, number: str) -> tuple[str, list[FieldIssue]]:
+    """(the number in validation's stored form, its issues) as the window would give them."""
+    n = normalize_document_number(document_type, number)
+    try:
+        return n, check_document_number(document_type, n)
+    except ValueError:  # the validation library could not read it at all (non-ASCII digits)
+        raise _Refuse("document_number", "not a usable document number") from None
+
+
+def _document_number(value: Any) -> tuple[str, str, list[str]]:
+    """(number in the form the records store, the number as written, notes) or _Refuse.
+
+    The number goes through ``station.validation`` as if typed in the window with the type
+    ``_document_type`` reads: trimmed, upper-cased for the types whose letters are upper case,
+    checked; errors refuse the row, warnings become notes. One difference, the import's own: a
+    15-digit ID number (refused in the window with its 18-digit form) is converted to that form.
+    """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         digits = str(int(value)) if float(value).is_integer() else str(value)
         if len(digits) > 15:
@@ -192,25 +239,31 @@ def _document_number(value: Any) -> tuple[str, list[str]]:
                 " format the column as text",
             )
         value = digits
-    n = "".join(_text(value).split()).upper()
-    if not n:
+    written = clean_text("" if value is None else str(value))
+    if not written:
         raise _Refuse("document_number", "no document number")
+    doc_type = _document_type(written)
+    n, issues = _checked(doc_type, written)
     notes: list[str] = []
-    if len(n) == 15 and n.isdigit():
+    if any(i.code == "fifteen_digits" for i in issues):
         try:
-            n18 = upgrade_15_to_18(n)
-        except IdNumberError as exc:
-            raise _Refuse("document_number", str(exc)) from None
+            n = upgrade_15_to_18(n)
+        except (IdNumberError, ValueError):
+            raise _Refuse("document_number", "not a usable document number") from None
         notes.append("15-digit number converted to 18 digits")
-        n = n18
-    if len(n) == 18:
-        try:
-            (parse_foreign_permanent if n.startswith("9") else parse_resident_id)(n)
-        except IdNumberError as exc:
-            raise _Refuse("document_number", str(exc)) from None
-    elif not re.fullmatch(r"[A-Z0-9\-]{5,30}", n):
-        raise _Refuse("document_number", "not a document number")
-    return n, notes
+        n, issues = _checked(_document_type(n), n)
+    errors = [i for i in issues if i.level == "error"]
+    if errors:
+        raise _Refuse("document_number", errors[0].message)
+    notes += [i.message for i in issues]
+    return n, written, notes
+
+
+def _lookup_forms(number: str, written: str) -> tuple[str, ...]:
+    """The stored forms a person's number can have: validation's form for the type read here,
+    and the number as written and upper-cased (the records' own lookup, for types that keep
+    the case)."""
+    return tuple(dict.fromkeys((number, written, written.upper())))
 
 
 def _sex(value: Any) -> str:
@@ -333,7 +386,7 @@ def _import_reference(session: Session, table: Table, columns: dict[str, int], s
     for row_no, cells in table.rows:
         raw_number = _cell(cells, columns["document_number"])
         try:
-            number, row_notes = _document_number(raw_number)
+            number, _written, row_notes = _document_number(raw_number)
             if number in seen:
                 raise _Refuse("document_number", f"the same number as row {seen[number]}")
             name = _text(_cell(cells, columns.get("name")))
@@ -384,7 +437,8 @@ def _import_rejections(
     for row_no, cells in table.rows:
         raw_number = _cell(cells, columns["document_number"])
         try:
-            number, row_notes = _document_number(raw_number)
+            number, written, row_notes = _document_number(raw_number)
+            forms = _lookup_forms(number, written)
             reason = _text(_cell(cells, columns["reason"]))
             if not reason:
                 raise _Refuse("reason", "no reason given")
@@ -392,7 +446,7 @@ def _import_rejections(
                 raise _Refuse("", f"the same rejection as row {seen[(number, reason)]}")
             name = _text(_cell(cells, columns.get("name")))
             code = _text(_cell(cells, columns.get("retrieval_code"))).upper()
-            app = _find_application(session, number, code)
+            app = _find_application(session, forms, code)
             if app is not None:
                 dup = session.execute(
                     select(Rejection.id).where(
@@ -409,7 +463,7 @@ def _import_rejections(
         seen[(number, reason)] = row_no
         masked = mask_id(number)
         notes += [RowIssue(row_no, "document_number", n, masked) for n in row_notes]
-        applicant_id = app.applicant_id if app is not None else _applicant_id(session, number)
+        applicant_id = app.applicant_id if app is not None else _applicant_id(session, forms)
         if app is None:
             notes.append(
                 RowIssue(
@@ -452,28 +506,30 @@ def _import_rejections(
     )
 
 
-def _find_application(session: Session, number: str, retrieval_code: str) -> Application | None:
+def _find_application(session: Session, forms: tuple[str, ...], retrieval_code: str) -> Application | None:
     if retrieval_code:
         app = session.execute(
             select(Application).where(Application.retrieval_code == retrieval_code)
         ).scalar()
         if app is not None:
             owner = session.get(Applicant, app.applicant_id)
-            if owner is None or owner.document_number != number:
+            if owner is None or owner.document_number not in forms:
                 raise _Refuse("retrieval_code", "the retrieval code belongs to another person")
             return app
     row = session.execute(
         select(Application)
         .join(Applicant, Applicant.id == Application.applicant_id)
-        .where(Applicant.document_number == number)
+        .where(Applicant.document_number.in_(forms))
         .order_by(Application.active.desc(), Application.id.desc())
         .limit(1)
     ).scalar()
     return row
 
 
-def _applicant_id(session: Session, number: str) -> int | None:
-    return session.execute(select(Applicant.id).where(Applicant.document_number == number)).scalar()
+def _applicant_id(session: Session, forms: tuple[str, ...]) -> int | None:
+    return session.execute(
+        select(Applicant.id).where(Applicant.document_number.in_(forms)).order_by(Applicant.id).limit(1)
+    ).scalar()
 
 
 def _applicant_name(session: Session, applicant_id: int) -> str:
