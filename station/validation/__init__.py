@@ -6,7 +6,8 @@ Every check returns ``list[FieldIssue]`` (station.domain): ``level`` "error" blo
 
 Modules: ``idnumber`` (GB 11643 and friends), ``documents`` (numbers by document type),
 ``codes`` (code tables under resources/codes), ``phones``, ``text`` (tabs, line breaks,
-trimming), ``names`` (pinyin suggestion, GBK), ``applicant`` (the whole record).
+trimming), ``names`` (pinyin suggestion, GBK), ``applicant`` (the whole record), ``form`` (the
+window's applicant form: field text -> record and issues by field, what the ID number fills in).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from station.validation.applicant import (
     check_validity,
     normalize_applicant,
     parse_applicant_json,
+    read_applicant_values,
     validate_applicant,
 )
 from station.validation.documents import (
@@ -28,6 +30,7 @@ from station.validation.documents import (
     normalize_document_number,
     parse_document_number,
 )
+from station.validation.form import FORM_FIELDS, FormReading, number_fills, read_applicant_form
 from station.validation.idnumber import (
     IdNumberError,
     ParsedId,
@@ -56,7 +59,9 @@ from station.validation.text import check_text, clean_text, forbidden_chars
 
 __all__ = [
     "CARD_TYPES",
+    "FORM_FIELDS",
     "AmbiguousChar",
+    "FormReading",
     "IdNumberError",
     "ParsedId",
     "PinyinSuggestion",
@@ -85,12 +90,15 @@ __all__ = [
     "non_gbk_chars",
     "normalize_applicant",
     "normalize_document_number",
+    "number_fills",
     "parse_applicant_json",
     "parse_document_number",
     "parse_foreign_permanent",
     "parse_resident_id",
     "phone_kind",
     "pinyin_matches",
+    "read_applicant_form",
+    "read_applicant_values",
     "suggest_pinyin",
     "upgrade_15_to_18",
     "validate_applicant",

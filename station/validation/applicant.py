@@ -25,6 +25,7 @@ __all__ = [
     "check_validity",
     "normalize_applicant",
     "parse_applicant_json",
+    "read_applicant_values",
     "validate_applicant",
 ]
 
@@ -38,22 +39,95 @@ _TEXT_FIELDS = tuple(
 
 
 # ---------------------------------------------------------------------------------------- parse
-def _parse_date(key: str, value: Any, *, long_term: bool = False) -> date | None:
+def _read_date(key: str, value: Any, *, long_term: bool = False) -> tuple[date | None, FieldIssue | None]:
+    """The date of a JSON value (None for null, "" and 长期), or the problem reading it."""
     if value is None or value == "":
-        return None
+        return None, None
     if not isinstance(value, str):
-        raise InputError(f"{key}: expected an ISO date string (YYYY-MM-DD), got {type(value).__name__}")
+        return None, FieldIssue(
+            key,
+            "error",
+            "wrong_type",
+            f"expected an ISO date string (YYYY-MM-DD), got {type(value).__name__}",
+        )
     v = value.strip()
     if long_term and v == LONG_TERM:
-        return None
+        return None, None
     if len(v) != 10:
-        raise InputError(
-            f"{key}: expected an ISO date (YYYY-MM-DD){' or 长期' if long_term else ''}, got {v!r}"
+        return None, FieldIssue(
+            key,
+            "error",
+            "date_format",
+            f"expected an ISO date (YYYY-MM-DD){' or 长期' if long_term else ''}, got {v!r}",
         )
     try:
-        return date.fromisoformat(v)
+        return date.fromisoformat(v), None
     except ValueError:
-        raise InputError(f"{key}: {v!r} is not a date (YYYY-MM-DD)") from None
+        return None, FieldIssue(key, "error", "not_a_date", f"{v!r} is not a date (YYYY-MM-DD)")
+
+
+def read_applicant_values(
+    obj: Mapping[str, Any], *, extra_keys: Collection[str] = ()
+) -> tuple[dict[str, Any], list[FieldIssue]]:
+    """The typed values of ``parse_applicant_json`` and every problem reading them, each an
+    error ``FieldIssue`` on its key (codes ``unknown_field``, ``missing``, ``wrong_type``,
+    ``date_format``, ``not_a_date``, ``unknown_code``), in the order ``parse_applicant_json``
+    meets them. A key with a problem is left out of the values; text is trimmed, nothing else
+    is normalised. For callers that report every field at once (the window's form,
+    ``station.validation.form``)."""
+    problems: list[FieldIssue] = []
+    known = set(REQUIRED_FIELDS) | set(OPTIONAL_FIELDS)
+    for key in sorted(k for k in obj if k not in known and k not in extra_keys):
+        problems.append(FieldIssue(key, "error", "unknown_field", "unknown field"))
+    values: dict[str, Any] = {}
+    for key in REQUIRED_FIELDS:
+        if key not in obj and key not in _NULLABLE:
+            problems.append(FieldIssue(key, "error", "missing", "missing field"))
+    for key in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS):
+        if key not in obj:
+            continue
+        value = obj[key]
+        if key in _DATE_FIELDS:
+            parsed, problem = _read_date(key, value, long_term=(key == "valid_until"))
+            if problem is None and parsed is None and key == "birth_date":
+                problem = FieldIssue(key, "error", "missing", "missing date")
+            if problem is not None:
+                problems.append(problem)
+            else:
+                values[key] = parsed
+            continue
+        if value is None and (key in _NULLABLE or key in OPTIONAL_FIELDS):
+            continue
+        if not isinstance(value, str):
+            problems.append(
+                FieldIssue(key, "error", "wrong_type", f"expected a string, got {type(value).__name__}")
+            )
+            continue
+        values[key] = clean_text(value)
+    if "card_type" in values:
+        ct = values["card_type"]
+        if ct not in CARD_TYPES:
+            by_name = {v: k for k, v in CARD_TYPES.items()}
+            if ct in by_name:
+                values["card_type"] = by_name[ct]
+            else:
+                del values["card_type"]
+                problems.append(
+                    FieldIssue(
+                        "card_type", "error", "unknown_code", f"expected 'urban' or 'rural', got {ct!r}"
+                    )
+                )
+    values.setdefault("photo_receipt_number", "")
+    if "valid_from" not in obj:
+        values["valid_from"] = None
+    if "valid_until" not in obj:
+        if values.get("valid_from") is not None:
+            problems.append(
+                FieldIssue("valid_until", "error", "missing", "missing field (an ISO date or 长期)")
+            )
+        else:
+            values["valid_until"] = None
+    return values, problems
 
 
 def parse_applicant_json(obj: Mapping[str, Any], *, extra_keys: Collection[str] = ()) -> ApplicantData:
@@ -64,45 +138,13 @@ def parse_applicant_json(obj: Mapping[str, Any], *, extra_keys: Collection[str] 
     caller handles itself), or a date that is not ISO (``valid_until`` may also be "长期").
     ``photo_receipt_number`` and ``valid_from`` may be absent or null (under 16; a document with
     no validity such as 户口簿). Text is trimmed, letters of ID numbers and the pinyin are
-    upper-cased; nothing else is changed, so ``validate_applicant`` still sees inner tabs."""
+    upper-cased; nothing else is changed, so ``validate_applicant`` still sees inner tabs.
+    ``read_applicant_values`` gives every problem instead of the first."""
     if not isinstance(obj, Mapping):
         raise InputError(f"applicant: expected a JSON object, got {type(obj).__name__}")
-    known = set(REQUIRED_FIELDS) | set(OPTIONAL_FIELDS)
-    unknown = sorted(k for k in obj if k not in known and k not in extra_keys)
-    if unknown:
-        raise InputError(f"{unknown[0]}: unknown field")
-    values: dict[str, Any] = {}
-    for key in REQUIRED_FIELDS:
-        if key not in obj and key not in _NULLABLE:
-            raise InputError(f"{key}: missing field")
-    for key in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS):
-        if key not in obj:
-            continue
-        value = obj[key]
-        if key in _DATE_FIELDS:
-            parsed = _parse_date(key, value, long_term=(key == "valid_until"))
-            if parsed is None and key == "birth_date":
-                raise InputError("birth_date: missing date")
-            values[key] = parsed
-            continue
-        if value is None and (key in _NULLABLE or key in OPTIONAL_FIELDS):
-            continue
-        if not isinstance(value, str):
-            raise InputError(f"{key}: expected a string, got {type(value).__name__}")
-        values[key] = clean_text(value)
-    ct = values.get("card_type", "")
-    if ct not in CARD_TYPES:
-        by_name = {v: k for k, v in CARD_TYPES.items()}
-        if ct in by_name:
-            values["card_type"] = by_name[ct]
-        else:
-            raise InputError(f"card_type: expected 'urban' or 'rural', got {ct!r}")
-    values.setdefault("photo_receipt_number", "")
-    values.setdefault("valid_from", None)
-    if "valid_until" not in values:
-        if values["valid_from"] is not None:
-            raise InputError("valid_until: missing field (an ISO date or 长期)")
-        values["valid_until"] = None
+    values, problems = read_applicant_values(obj, extra_keys=extra_keys)
+    if problems:
+        raise InputError(str(problems[0]))
     return normalize_applicant(ApplicantData(**values))
 
 

@@ -1,9 +1,16 @@
 """The applicant form: one widget per field of ``station.domain.ApplicantData``, values kept as
 the JSON strings of ``station enroll add --from`` (so the draft, the form and the command line
-share one format), validated as you type with ``station.validation``.
+share one format), validated as you type.
 
-Errors show in red under their field, warnings in orange; the pinyin follows the name until the
-operator edits it (then it is theirs), with the other readings of heteronyms offered in its list.
+The rules are ``station.validation.form``'s: ``read_applicant_form`` turns the text of the
+fields into the record and its issues, each naming its field, and ``number_fills`` says what
+the ID number fills in. This widget only shows them: errors in red under their field, warnings
+in orange. The pinyin follows the name until the operator edits it (then it is theirs), with
+the other readings of heteronyms offered in its list.
+
+The agent's document type sits in the row of the agent's document number. Fields of a loaded
+record that the form has no widget for (户籍地, 户籍性质) are kept as they are and saved with it;
+their issues show under the household address.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, Signal, 
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -23,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.domain import ApplicantData, FieldIssue
-from station.errors import InputError
+from station.validation.form import FORM_FIELDS, FormReading, number_fills, read_applicant_form
 
 __all__ = ["FIELDS", "ApplicantForm"]
 
@@ -52,7 +60,11 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("agent_document_number", QT_TRANSLATE_NOOP("ApplicantForm", "Agent's document number"), "text"),
     ("agent_phone", QT_TRANSLATE_NOOP("ApplicantForm", "Agent's phone"), "text"),
 )
-_DATE_KEYS = ("birth_date", "valid_from", "valid_until")
+# A second widget in the row of a field: key, kind (the code combo starts blank).
+_COMPANIONS = {"agent_document_number": ("agent_document_type", "code:document_type")}
+# Fields without a widget of their own: kept from the record loaded, issues shown on this row.
+_SHOWN_ON = {"household_place": "household_address", "household_type": "household_address"}
+_SHOWN_ON.update({companion: key for key, (companion, _kind) in _COMPANIONS.items()})
 DEFAULTS = {
     "document_type": "01",
     "nationality": "CHN",
@@ -83,7 +95,9 @@ class ApplicantForm(QWidget):
         self.widgets: dict[str, QLineEdit | QComboBox] = {}
         self.issue_labels: dict[str, QLabel] = {}
         self.issues: list[FieldIssue] = []
+        self.reading: FormReading | None = None
         self.valid = False
+        self._kept: dict[str, str] = {}  # fields with no widget, as loaded (see _SHOWN_ON)
         # When the station issues the photo receipt itself on save (it took the photo), a
         # missing receipt number does not block the save.
         self.receipt_on_save = False
@@ -100,7 +114,17 @@ class ApplicantForm(QWidget):
             self.issue_labels[key] = issue
             box = QVBoxLayout()
             box.setSpacing(1)
-            box.addWidget(w)
+            if key in _COMPANIONS:
+                companion, companion_kind = _COMPANIONS[key]
+                c = self._make_widget(companion, companion_kind, blank_first=True)
+                c.setObjectName(f"field_{companion}")
+                self.widgets[companion] = c
+                row = QHBoxLayout()
+                row.addWidget(c)
+                row.addWidget(w, 1)
+                box.addLayout(row)
+            else:
+                box.addWidget(w)
             box.addWidget(issue)
             form.addRow(QCoreApplication.translate("ApplicantForm", label), box)
         inner = QWidget(self)
@@ -115,9 +139,11 @@ class ApplicantForm(QWidget):
         self._timer.timeout.connect(self._on_timer_timeout)
         self.clear()
 
-    def _make_widget(self, key: str, kind: str) -> QLineEdit | QComboBox:
+    def _make_widget(self, key: str, kind: str, *, blank_first: bool = False) -> QLineEdit | QComboBox:
         if kind.startswith("code:"):
             combo = QComboBox(self)
+            if blank_first:
+                combo.addItem("", "")
             try:
                 t = _table(kind[5:])
                 for code in t:
@@ -161,24 +187,22 @@ class ApplicantForm(QWidget):
         return w.text().strip()
 
     def values(self) -> dict[str, str]:
-        return {key: self.value(key) for key, _, _ in FIELDS}
+        """The text of every field, widgets in form order, then the fields kept as loaded."""
+        out = {key: self.value(key) for key in self.widgets}
+        out.update({key: self._kept.get(key, "") for key in _SHOWN_ON if key not in self.widgets})
+        return out
 
     def set_values(self, values: dict[str, Any]) -> None:
         self._loading = True
         try:
             for key, value in values.items():
                 w = self.widgets.get(key)
-                if w is None:
-                    continue
                 text = "" if value is None else str(value)
-                if isinstance(w, QComboBox):
-                    idx = w.findData(text)
-                    if idx >= 0:
-                        w.setCurrentIndex(idx)
-                    else:
-                        w.setEditText(text) if w.isEditable() else None
-                else:
-                    w.setText(text)
+                if w is None:
+                    if key in _SHOWN_ON:
+                        self._kept[key] = text
+                    continue
+                self._put(w, text)
             self._pinyin_auto = not values.get("name_pinyin")
         finally:
             self._loading = False
@@ -187,9 +211,20 @@ class ApplicantForm(QWidget):
         self._revalidate()
         self.changed.emit()
 
+    @staticmethod
+    def _put(w: QLineEdit | QComboBox, text: str) -> None:
+        if isinstance(w, QComboBox):
+            idx = w.findData(text)
+            if idx >= 0:
+                w.setCurrentIndex(idx)
+            elif w.isEditable():
+                w.setEditText(text)
+        else:
+            w.setText(text)
+
     def set_applicant(self, data: ApplicantData) -> None:
         vals: dict[str, Any] = {}
-        for key, _, _ in FIELDS:
+        for key in FORM_FIELDS:
             v = getattr(data, key, "")
             if isinstance(v, date):
                 v = v.isoformat()
@@ -201,6 +236,7 @@ class ApplicantForm(QWidget):
 
     def clear(self) -> None:
         self._loading = True
+        self._kept = {}
         for key, w in self.widgets.items():
             if isinstance(w, QComboBox):
                 if w.isEditable():
@@ -215,25 +251,13 @@ class ApplicantForm(QWidget):
         self._pinyin_auto = True
         self._revalidate()
 
-    def applicant_data(self, overrides: dict[str, Any] | None = None) -> ApplicantData:
-        """The typed record; InputError naming a field when a value cannot be parsed."""
-        from station.validation import parse_applicant_json
+    def read(self) -> FormReading:
+        """The record and its issues, as ``station.validation.form`` reads the fields."""
+        return read_applicant_form(self.values(), receipt_on_save=self.receipt_on_save)
 
-        raw: dict[str, Any] = {}
-        for key, value in self.values().items():
-            if value == "" and key in ("valid_from", "photo_receipt_number"):
-                raw[key] = None
-            elif value != "" or key not in (
-                "employer",
-                "social_security_number",
-                "household_address",
-                "agent_name",
-                "agent_document_number",
-                "agent_phone",
-            ):
-                raw[key] = value
-        raw.update(overrides or {})
-        return parse_applicant_json(raw)
+    def applicant_data(self) -> ApplicantData:
+        """The typed record; InputError naming a field when a value cannot be read."""
+        return self.read().record()
 
     # -- validation as you type --------------------------------------------------------------
     @Slot()
@@ -248,34 +272,13 @@ class ApplicantForm(QWidget):
         self._revalidate()
 
     def _revalidate(self) -> None:
-        from station.validation import validate_applicant
-
-        issues: list[FieldIssue] = []
-        # A value that does not even parse (a bad date) is reported on its field and replaced by
-        # a stand-in, so that every other field is still checked as the operator types.
-        overrides: dict[str, Any] = {}
-        data = None
-        for _ in range(len(FIELDS)):
-            try:
-                data = self.applicant_data(overrides)
-                break
-            except InputError as exc:
-                text = str(exc)
-                field = text.split(":", 1)[0].strip()
-                if field not in self.widgets or field in overrides:
-                    issues.append(FieldIssue("name", "error", "parse", text))
-                    break
-                message = text.split(":", 1)[1].strip() if ":" in text else text
-                issues.append(FieldIssue(field, "error", "parse", message))
-                overrides[field] = "2000-01-01" if field in _DATE_KEYS else ""
-        if data is not None:
-            issues += [i for i in validate_applicant(data) if i.field not in overrides]
-        self.issues = issues
+        self.reading = reading = self.read()
+        self.issues = list(reading.issues)
         by_field: dict[str, list[FieldIssue]] = {}
-        for i in issues:
-            by_field.setdefault(i.field, []).append(i)
+        for i in reading.issues:
+            by_field.setdefault(_SHOWN_ON.get(i.field, i.field), []).append(i)
         for key, label in self.issue_labels.items():
-            found = [i for i in by_field.get(key, []) if not self._issued_on_save(i)]
+            found = by_field.get(key, [])
             if key == "photo_receipt_number" and self.receipt_on_save and not self.value(key):
                 label.setText(self.tr("Issued by this station when you save."))
                 label.setStyleSheet("color:#2e7d32;")
@@ -293,13 +296,8 @@ class ApplicantForm(QWidget):
             self.widgets[key].setStyleSheet(
                 "border:2px solid #c62828;" if err else "border:2px solid #ef6c00;"
             )
-        valid = not any(i.level == "error" and not self._issued_on_save(i) for i in issues)
-        if valid != self.valid:
-            self.valid = valid
-        self.validity_changed.emit(valid)
-
-    def _issued_on_save(self, issue: FieldIssue) -> bool:
-        return self.receipt_on_save and issue.field == "photo_receipt_number" and issue.code == "required"
+        self.valid = reading.valid
+        self.validity_changed.emit(self.valid)
 
     def set_receipt_on_save(self, on: bool) -> None:
         self.receipt_on_save = on
@@ -333,24 +331,9 @@ class ApplicantForm(QWidget):
             combo.setToolTip(self.tr("Several readings are possible: check the spelling with the applicant."))
 
     @Slot(str)
-    def _on_number_changed(self, number: str) -> None:
-        """A valid 18-digit citizen ID fills an empty birth date and the sex."""
-        if self._loading or self.value("document_type") not in ("01", "02") or len(number.strip()) != 18:
+    def _on_number_changed(self, _number: str) -> None:
+        """The ID number fills an empty birth date and the sex (``number_fills``)."""
+        if self._loading:
             return
-        try:
-            from station.validation import parse_resident_id
-
-            parsed = parse_resident_id(number.strip())
-        except Exception:
-            return
-        birth = getattr(parsed, "birth_date", None)
-        if birth is not None and not self.value("birth_date"):
-            w = self.widgets["birth_date"]
-            assert isinstance(w, QLineEdit)
-            w.setText(birth.isoformat())
-        sex = getattr(parsed, "sex", None)
-        combo = self.widgets["sex"]
-        if sex and isinstance(combo, QComboBox):
-            idx = combo.findData(str(sex))
-            if idx >= 0:
-                combo.setCurrentIndex(idx)
+        for key, text in number_fills(self.values()).items():
+            self._put(self.widgets[key], text)
