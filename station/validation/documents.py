@@ -39,18 +39,21 @@ __all__ = [
 ]
 
 _PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
-_HK_MO = re.compile(r"^[HM]\d{8}(\d{2})?$")
-_TW = re.compile(r"^(\d{8}|\d{10}|[A-Z0-9]{10})$")
+_HK_MO = re.compile(r"^[HM]\d{8}(\d{2})?$", re.ASCII)
+_TW = re.compile(r"^(\d{8}|\d{10}|[A-Z0-9]{10})$", re.ASCII)
 _FREE = re.compile(r"^[A-Za-z0-9\-()（）]{1,30}$")
 
 FIELD = "document_number"
+# U+FF01..U+FF5E are the full-width forms of ASCII 0x21..0x7E; U+3000 is the ideographic space.
+_FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
 
 
 def normalize_document_number(document_type: str, number: str) -> str:
-    """Trim, and upper-case the letters of numbers whose letters are always upper case (ID
-    numbers' X, passports, permits). Does not convert a 15-digit number: see
-    ``idnumber.upgrade_15_to_18``."""
-    n = number.strip()
+    """Trim, turn full-width letters, digits and brackets into ASCII (a Chinese input method's
+    full-width mode types ＩＤ numbers as "１１０１…"), and upper-case the letters of numbers whose
+    letters are always upper case (ID numbers' X, passports, permits). Does not convert a
+    15-digit number: see ``idnumber.upgrade_15_to_18``."""
+    n = number.translate(_FULL_WIDTH).strip()
     if codes.number_rule(document_type) in (
         "gb11643",
         "hmt_residence",

@@ -48,9 +48,11 @@ PROVINCES = frozenset(
     " 71 81 82 83".split()
 )
 
-_ID18 = re.compile(r"^\d{17}[\dX]$")
-_ID15 = re.compile(r"^\d{15}$")
-_FOREIGN_OLD = re.compile(r"^[A-Z]{3}\d{12}$")
+# re.ASCII: \d would otherwise accept any Unicode digit (full-width, Arabic-Indic), which the check
+# character arithmetic cannot use; normalize_document_number turns full-width ones into ASCII.
+_ID18 = re.compile(r"^\d{17}[\dX]$", re.ASCII)
+_ID15 = re.compile(r"^\d{15}$", re.ASCII)
+_FOREIGN_OLD = re.compile(r"^[A-Z]{3}\d{12}$", re.ASCII)
 
 IdKind = Literal["resident", "hmt_residence", "foreign_permanent", "foreign_permanent_old"]
 

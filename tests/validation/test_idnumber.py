@@ -10,6 +10,7 @@ from station.validation import (
     check_char,
     check_document_number,
     has_valid_check,
+    normalize_document_number,
     parse_foreign_permanent,
     parse_resident_id,
     upgrade_15_to_18,
@@ -185,3 +186,25 @@ def test_other_document_types() -> None:
 
 def test_tabs_in_number() -> None:
     assert codes(check_document_number("01", "1101051949\t1231002X")) == [("error", "control_char")]
+
+
+def _full_width(s: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in s)
+
+
+def test_full_width_numbers_from_an_input_method_are_read_as_ascii() -> None:
+    number = make_id()
+    typed = "\u3000" + _full_width(number.lower()) + " "
+    assert normalize_document_number("01", typed) == number
+    assert not [
+        i for i in check_document_number("01", normalize_document_number("01", typed)) if i.level == "error"
+    ]
+    assert normalize_document_number("06", _full_width("h12345678")) == "H12345678"
+
+
+def test_unicode_digits_are_an_issue_not_a_crash() -> None:
+    """Digits of other scripts (here Arabic-Indic) are not ID digits: one error, no exception."""
+    arabic = "".join(chr(0x0660 + int(c)) for c in make_id()[:15])
+    for number in (arabic, _full_width(make_id()[:15])):
+        issues = check_document_number("01", number)
+        assert [i.level for i in issues] == ["error"]
