@@ -140,6 +140,10 @@ def run(args: argparse.Namespace) -> int:
 
     jobs = JobRunner()
     operator = getattr(args, "operator", None) or os.environ.get("STATION_OPERATOR") or _os_user()
+
+    def current_operator() -> str:
+        return deps.operator  # whoever the login (or the first-administrator offer) settled on
+
     deps = WindowDeps(
         data_dir=data_dir,
         settings=settings,
@@ -150,13 +154,19 @@ def run(args: argparse.Namespace) -> int:
         live=None,  # type: ignore[arg-type]  # set below
         photos=PhotoService(data_dir / "profiles"),
         jobs=jobs,
-        drafts=DraftStore(data_dir),
+        # The enrollment draft belongs to the operator logged in (a shared enroll.json from
+        # before is deleted here, unread); the page offers it once the login has answered.
+        drafts=DraftStore(data_dir, operator=current_operator),
         crash=crash,
     )
     db_url = database_url(data_dir, settings, getattr(args, "db", None))
     from ui.composition import attach_backends
 
     attach_backends(deps, db_url)
+    if deps.records is not None:
+        from ui.records_adapter import expect_login
+
+        expect_login(deps)  # the enrollment draft waits for the login
 
     live = LiveController(None, source_factory, analysis, auto)  # type: ignore[arg-type]
     # Start the camera and load the face models now, on their threads, while the window is

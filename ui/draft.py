@@ -16,7 +16,9 @@ is kept as small and short-lived as a desktop program can:
 - log lines name the file and the error kind, never a value from the form.
 
 Without ``operator`` (a caller that does not know who is logged in) the draft is tied to nobody:
-``<name>.json``, offered to whoever starts the window next.
+``<name>.json``, offered to whoever starts the window next. A store WITH an operator deletes that
+untied file unread when it is built (the shared ``enroll.json`` of versions before the window
+knew the operator): there is no telling whose it is, and it is at most a day-old unsaved form.
 """
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ class DraftStore:
         self.max_age = max_age
         self._clock = clock
         self.purge_expired()
+        if operator is not None:
+            self.purge_untied()
 
     # -- whose draft -------------------------------------------------------------------------
     def operator(self) -> str | None:
@@ -154,6 +158,13 @@ class DraftStore:
                 elif self._expired(p, draft):
                     gone += self._delete(p, "expired")
         return gone
+
+    def purge_untied(self) -> bool:
+        """Delete, unread, the draft tied to no operator (``<name>.json``: written by a store
+        without ``operator``, e.g. the shared draft of earlier versions). Done at start by a store
+        tied to operators: that draft could be anyone's, so it is offered to nobody."""
+        path = self._path_for(None)
+        return path.exists() and self._delete(path, "not tied to an operator")
 
     # -- helpers -----------------------------------------------------------------------------
     def _expired(self, path: Path, draft: dict[str, Any]) -> bool:

@@ -28,6 +28,7 @@ class LoginDialog(QDialog):
         self, authenticate: Callable[[str, str], tuple[bool, Any, str]], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self.setObjectName("login_dialog")
         self.setWindowTitle(self.tr("Operator login"))
         self._authenticate = authenticate
         self.operator: Any = None

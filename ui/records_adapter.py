@@ -4,7 +4,10 @@ calls a service and returns its plain dataclasses. The window calls these from t
 never on the GUI thread.
 
 Also :func:`attach_records`, which plugs the enrollment, records and retake pages into the
-window's dependencies when the records backend is present."""
+window's dependencies when the records backend is present, and the start's login: who the
+operator is is settled by the login dialog or the first-administrator offer, and only then are
+the ``deps.extra["operator_known"]`` callbacks called (the enrollment page offers that
+operator's draft; see :func:`expect_login`)."""
 
 from __future__ import annotations
 
@@ -20,11 +23,14 @@ from PySide6.QtCore import QCoreApplication
 from station.config import Settings
 from station.domain import ApplicantData
 
-__all__ = ["FormResult", "RecordsAdapter", "attach_records"]
+__all__ = ["LOGIN_PENDING", "FormResult", "RecordsAdapter", "attach_records", "expect_login"]
 
 log = logging.getLogger("station.ui")
 
 FORM_KINDS = ("application", "confirmation", "receipt")
+
+# deps.extra key: set while the operator is not known yet (a login is coming).
+LOGIN_PENDING = "login_pending"
 
 
 @dataclass(frozen=True)
@@ -279,8 +285,26 @@ def attach_records(deps: Any, db_url: str) -> None:
     extra["after_show"] = lambda window: _after_show(window, deps, adapter)
 
 
+def expect_login(deps: Any) -> None:
+    """The composition root's word that the operator is not known until the login (or the
+    first-administrator offer) of :func:`_after_show` has answered: until then the enrollment
+    page is locked and offers no draft, because the draft to offer is the operator's own. Not
+    called, the start operator counts as logged in (the window tests)."""
+    deps.extra[LOGIN_PENDING] = True
+
+
+def _operator_known(deps: Any) -> None:
+    """The login or the first-administrator offer has answered: ``deps.operator`` is who works
+    at this window now. Tell the pages that wait for it (the enrollment page's draft)."""
+    deps.extra.pop(LOGIN_PENDING, None)
+    for callback in list(deps.extra.get("operator_known", ())):
+        callback()
+
+
 def _after_show(window: Any, deps: Any, adapter: RecordsAdapter) -> None:
-    """Open the database off the GUI thread, then ask for a login when operators exist."""
+    """Open the database off the GUI thread, then ask for a login when operators exist. When
+    the database cannot be opened there is no login: the operator stays unknown (the enrollment
+    page locked, every draft kept on disk for the next start)."""
     window.status.set_item("database", "warn", QCoreApplication.translate("MainWindow", "database: opening"))
 
     def opened(result: tuple[str, bool]) -> None:
@@ -343,6 +367,9 @@ def _offer_first_admin(window: Any, deps: Any, adapter: RecordsAdapter) -> None:
             window.status.set_item("operator", "warn", f"{deps.operator} ({deps.role}) · {note}")
             log.warning("no operator accounts: running as %s (%s)", deps.operator, deps.role)
         dlg.deleteLater()
+        # Created: the new administrator. Declined: the start user (``--operator`` or the OS
+        # user) with the lowest role, offered the draft written under that same name.
+        _operator_known(deps)
 
     dlg.finished.connect(finished)
     dlg.open()
@@ -362,5 +389,6 @@ def _login(window: Any, deps: Any, adapter: RecordsAdapter) -> None:
         op = dlg.operator
         deps.operator, deps.role = op.username, op.role
         window.status.set_item("operator", "ok", f"{op.display_name or op.username} ({op.role})")
+        _operator_known(deps)
     else:
-        window.close()
+        window.close()  # nobody logged in: no draft offered, none touched

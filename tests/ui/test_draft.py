@@ -1,7 +1,8 @@
 """ui.draft.DraftStore: the crash-recovery draft of the enrollment form holds plaintext personal
 data, so it is owner-only from creation, tied to the operator who wrote it, deleted when saved,
-discarded or logged out, purged unread after DRAFT_MAX_AGE, and never names the applicant in a
-file name or a log line. Plain Python: no Qt needed."""
+discarded or logged out, purged unread after DRAFT_MAX_AGE (and, by a store tied to operators,
+when tied to nobody), and never names the applicant in a file name or a log line. Plain Python:
+no Qt needed. The window's use of it (offered after the login): test_draft_login.py."""
 
 from __future__ import annotations
 
@@ -178,8 +179,30 @@ def test_without_an_operator_the_draft_is_tied_to_nobody(data_dir: Path, clock: 
     os.utime(legacy, (T0 - 60, T0 - 60))  # its age: the file's time
     untied = DraftStore(data_dir, clock=clock)
     assert untied.load() == VALUES
-    assert _store(data_dir, clock, operator="li").load() is None  # not offered to an operator
     untied.save({"form": {"name": "x"}})
     assert untied.path == legacy and untied.load() == {"form": {"name": "x"}}
     untied.clear()
     assert _files(data_dir) == []
+
+
+@pytest.mark.parametrize("written", ["before the format", "by an untied store"])
+def test_a_store_tied_to_operators_deletes_the_untied_draft_unread_at_start(
+    data_dir: Path, clock: Clock, caplog: pytest.LogCaptureFixture, written: str
+) -> None:
+    """The shared enroll.json of earlier versions could be anyone's: the window's store (tied to
+    the operator) deletes it when built, before anyone is offered anything."""
+    caplog.set_level(logging.DEBUG)
+    li = _store(data_dir, clock, operator="li")
+    li.save(VALUES)
+    legacy = data_dir / "drafts" / "enroll.json"
+    if written == "by an untied store":
+        DraftStore(data_dir, clock=clock).save(VALUES)
+    else:
+        legacy.write_text(json.dumps(VALUES, ensure_ascii=False), encoding="utf-8")
+        os.utime(legacy, (T0 - 60, T0 - 60))
+    zhao = _store(data_dir, clock, operator=lambda: "zhao")  # the next start
+    assert not legacy.exists() and _files(data_dir) == [li.path.name]
+    assert zhao.load() is None
+    assert _store(data_dir, clock, operator="li").load() == VALUES  # li's own draft stays
+    assert "not tied to an operator" in caplog.text
+    _assert_nothing_personal(caplog.text)

@@ -2,8 +2,10 @@
 item comparison, the three forms (preview, print, or PDF) and the card.
 
 Every service call goes through the window's job runner (one session per action, off the GUI
-thread); the results are plain dataclasses. The record being edited is autosaved as a draft and
-offered back on the next start."""
+thread); the results are plain dataclasses. The record being edited is autosaved as a draft of
+the operator logged in and offered back to that operator on their next start: when a login is
+coming (``LOGIN_PENDING``) the page stays locked and offers nothing until the login has answered
+(``deps.extra["operator_known"]``)."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ui.enroll.applicant_form import ApplicantForm
 from ui.enroll.card_panel import CardPanel
+from ui.records_adapter import LOGIN_PENDING
 
 __all__ = ["EnrollPage"]
 
@@ -170,7 +173,15 @@ class EnrollPage(QWidget):
             }
         )
         deps.extra["test_state"] = self._hook_state
-        QTimer.singleShot(0, self._restore_draft)
+        # Whose draft to offer is known once the login has answered: until then nothing can be
+        # typed (it would be tied to nobody) and nothing is offered or written.
+        self._operator_known = not deps.extra.get(LOGIN_PENDING)
+        self._draft_offered = False
+        deps.extra.setdefault("operator_known", []).append(self._on_login_answered)
+        if self._operator_known:
+            QTimer.singleShot(0, self._restore_draft)
+        else:
+            self.setEnabled(False)
 
     def _make_actions(self) -> None:
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -247,9 +258,13 @@ class EnrollPage(QWidget):
 
     # -- draft -------------------------------------------------------------------------------
     def save_draft(self) -> None:
+        """Autosave (also on close): the form as the current operator's draft; the draft goes
+        once the form equals what was saved."""
+        if not self._operator_known:
+            return
         values = self.form.values()
         if values == self._saved_values:  # nothing typed since the last save
-            self.deps.drafts.clear()
+            self._clear_draft()
             return
         if not any(
             v
@@ -261,7 +276,24 @@ class EnrollPage(QWidget):
             {"form": values, "applicant_id": self.applicant_id, "application_id": self.application_id}
         )
 
+    def _clear_draft(self) -> None:
+        """The form was saved or its changes discarded: the operator's draft goes (before the
+        login nobody's: whose it would be is not known)."""
+        if self._operator_known:
+            self.deps.drafts.clear()
+
+    def _on_login_answered(self) -> None:
+        """``deps.operator`` is settled (logged in, the first administrator, or the start user
+        when the offer was declined): unlock, and offer that operator's own draft (once)."""
+        self._operator_known = True
+        self.setEnabled(True)
+        if not self._draft_offered:
+            self._restore_draft()
+
     def _restore_draft(self) -> None:
+        if self._draft_offered or not self._operator_known:
+            return
+        self._draft_offered = True
         draft = self.deps.drafts.load()
         if not draft or not isinstance(draft.get("form"), dict):
             return
@@ -340,7 +372,7 @@ class EnrollPage(QWidget):
                 self.tr("No applicant with this number: fill in a new one."), 5000
             )
             self._reset()
-            self.deps.drafts.clear()
+            self._clear_draft()
             key = "document_number" if any(c.isdigit() for c in text) else "name"
             self.form.set_values({key: text})
             self._saved_values = self.form.values()  # only what the clerk types is unsaved
@@ -351,7 +383,7 @@ class EnrollPage(QWidget):
             rec, apps = found
             self._switch_subject()
             self.choices.hide()
-            self.deps.drafts.clear()  # the form is the saved record now
+            self._clear_draft()  # the form is the saved record now
             self.form.set_applicant(rec.data)
             self.applicant_id = rec.id
             active = [a for a in apps if a.active]
@@ -402,7 +434,7 @@ class EnrollPage(QWidget):
         if not self._may_leave():
             return
         self._reset()
-        self.deps.drafts.clear()
+        self._clear_draft()
         self._refresh_buttons()
 
     @Slot()
@@ -453,7 +485,7 @@ class EnrollPage(QWidget):
         else:
             self._load_comparison()
         self._saved_values = self.form.values()
-        self.deps.drafts.clear()
+        self._clear_draft()
         self._refresh_buttons()
         self.window_.status.showMessage(msg, 8000)
 
@@ -649,6 +681,8 @@ class EnrollPage(QWidget):
             "comparison_rows": self.compare.rowCount(),
             "app_status": self.status,
             "card": self.card.state(),
+            "enroll_unlocked": self._operator_known,  # the login has answered
+            "form_blank": self._form_blank(),
         }
 
 
