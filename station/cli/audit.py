@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 
+from station.cli.auth import reads
 from station.cli.context import Context
 from station.records import audit
 
@@ -18,10 +19,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     asub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     v = asub.add_parser("verify", help="check the hash chain of every event")
     v.add_argument("--json", action="store_true", help="print JSON")
+    reads(v)
     v.set_defaults(handler=_verify)
     sh = asub.add_parser("show", help="show the newest events")
     sh.add_argument("--limit", type=int, default=20, help="how many (default 20)")
     sh.add_argument("--json", action="store_true", help="print JSON")
+    reads(sh)
     sh.set_defaults(handler=_show)
 
 

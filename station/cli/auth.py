@@ -1,27 +1,117 @@
-"""Passwords on the command line: read from a prompt (no echo) or, with ``--password-stdin``,
-one per line from standard input, so they never appear in argv, shell history or process lists.
-Shared by ``station user`` and the commands that need a supervisor (``enroll list --full``)."""
+"""Who acts on the command line, and passwords.
+
+Passwords come from a prompt (no echo) or, with ``--password-stdin``, one per line from
+standard input, so they never appear in argv, shell history, process lists, logs or the audit
+trail. Each command's parser declares its ``access`` (``writes``/``reads``/``own_login`` below);
+``station.cli.main`` settles who acts before the handler runs (``establish_operator``), once per
+invocation:
+
+- ``write``: the command changes records or writes the audit trail. When the database has
+  operator accounts, ``--operator NAME`` (or ``$STATION_OPERATOR``, else the OS login name) must
+  be one of them and give its password; ``operators.login`` checks it and applies the lockout
+  (wrong passwords of an existing account are audited as ``user.login_failed`` and counted). A
+  wrong password, an unknown, inactive or locked account: one line on stderr, exit 2, nothing
+  written. A role below what the command needs: exit 1. Records and audit events name the
+  account's user name. With no operator accounts at all (a fresh install, scripted set-up) no
+  password is asked and they name ``NAME (unverified, os user LOGIN)`` instead (NAME at most 40
+  characters, LOGIN the OS user running the command, at most 32).
+- ``read``: no password; nothing is written to the records or the audit trail.
+- ``own``: the command checks passwords itself (``station user``: see station/cli/users.py).
+
+Each command's access (``tests/cli/test_access.py`` checks this table against the parsers):
+
+    command: actions                                    access  note
+    photo: check, make, profiles                        read    no records
+    enroll: add, photo, edit, delete, status, receipt   write
+    enroll: show, list, search                          read    --full: a supervisor's password, audited
+    unit: add                                           write
+    unit: list                                          read
+    import: reference, rejections                       write
+    export: batch                                       write
+    user: add, passwd                                   own
+    user: list                                          read
+    audit: verify, show                                 read
+    db: upgrade                                         read    the schema only, no audit event
+    db: maintenance                                     write
+    print: application, confirmation, receipt           write   the operator is named on the form;
+    print: unit-list, unit-application                  write   a receipt may issue its number
+    print: retry, printers                              read
+    card: readers, read, emulate                        read
+    card: encode                                        write
+    card pin: verify, change, tries                     read    the card checks the PIN; no record
+    card pin: reset                                     write   --password-stdin: password first, PINs after
+
+A parser that declares nothing counts as ``write``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 
 from station.cli.context import Context
 from station.errors import InputError
 from station.records import operators
+from station.records.errors import AuthError
 from station.records.types import OperatorInfo
 
-__all__ = ["add_password_stdin", "authenticate", "read_password"]
+__all__ = [
+    "OWN",
+    "READ",
+    "WRITE",
+    "LoginFailed",
+    "access_of",
+    "add_password_stdin",
+    "authenticate",
+    "establish_operator",
+    "own_login",
+    "read_password",
+    "reads",
+    "writes",
+]
+
+READ, WRITE, OWN = "read", "write", "own"
+Access = str | Callable[[argparse.Namespace], str]
+
+
+class LoginFailed(AuthError):
+    """Wrong user name or password, or a locked account: bad input, exit 2 (a missing role is
+    an ``AuthError``, exit 1)."""
+
+    exit_code = 2
 
 
 def add_password_stdin(parser: argparse.ArgumentParser) -> None:
+    if any("--password-stdin" in a.option_strings for a in parser._actions):
+        return
     parser.add_argument(
         "--password-stdin",
         action="store_true",
         help="read password(s) from standard input, one per line, instead of prompting",
     )
+
+
+def writes(parser: argparse.ArgumentParser, access: Access = WRITE) -> None:
+    """Declare a command that writes (or, with ``access`` a function of the arguments, may)."""
+    parser.set_defaults(access=access)
+    add_password_stdin(parser)
+
+
+def reads(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(access=READ)
+
+
+def own_login(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(access=OWN)
+    add_password_stdin(parser)
+
+
+def access_of(args: argparse.Namespace) -> str:
+    """The parsed command's access (``write`` when its parser declares none)."""
+    access: Access = getattr(args, "access", WRITE)
+    return access(args) if callable(access) else access
 
 
 def read_password(ctx: Context, prompt: str) -> str:
@@ -42,8 +132,33 @@ def read_password(ctx: Context, prompt: str) -> str:
 
 
 def authenticate(ctx: Context, role: str, why: str) -> OperatorInfo:
-    """Ask the password of ``ctx.operator`` and check that the user has ``role`` or higher."""
-    password = read_password(ctx, f"password of {ctx.operator} ({why}): ")
-    with ctx.db.session() as s:
-        outcome = operators.login(s, ctx.operator, password, require_role=role)
-    return outcome.raise_for_failure()  # after the commit: failed attempts are counted
+    """Check that ``ctx.operator`` has ``role`` or higher: their password is asked once per
+    invocation (a second call reuses the first login). Raises ``LoginFailed`` (exit 2) for a
+    wrong name or password or a locked account, ``AuthError`` (exit 1) for a missing role."""
+    info = ctx.verified
+    if info is None:
+        password = read_password(ctx, f"password of {ctx.operator} ({why}): ")
+        with ctx.db.session() as s:
+            outcome = operators.login(s, ctx.operator, password)
+        # after the commit: failed attempts are counted and audited by operators.login
+        if not outcome.ok or outcome.operator is None:
+            raise LoginFailed(outcome.message or "wrong user name or password")
+        info = outcome.operator
+        ctx.set_verified(info)
+    if not operators.has_role(info, role):
+        raise AuthError(f"user {info.username} is {info.role}; this needs {role}")
+    return info
+
+
+def establish_operator(ctx: Context) -> str:
+    """Settle ``ctx.actor`` for a command that writes: an operator logged in with their
+    password, or, while the database has no operator accounts, the unverified claim."""
+    if ctx.has_actor:
+        return ctx.actor
+    with ctx.db.session(readonly=True) as s:
+        accounts = bool(operators.list_operators(s))
+    if accounts:
+        authenticate(ctx, "operator", "for the audit trail")
+    else:
+        ctx.set_unverified()
+    return ctx.actor

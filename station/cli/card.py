@@ -8,7 +8,9 @@
                          [--card STATE.json] [--alg 3des|sm4] [--reinsert-after S]
 
 APPLICATION is an application id or its retrieval code. PINs are read from the terminal without
-echo, or one per line from stdin; never from the command line, never logged. Failures are one
+echo, or one per line from stdin; never from the command line, never logged. ``encode`` and
+``pin reset`` are recorded: once operator accounts exist, the ``--operator`` gives their password
+first (prompt, or ``--password-stdin``: the first line of stdin, any PINs after it). Failures are one
 line on stderr: exit 3 for a missing reader, card, key service or a card that went away, 2 for
 a wrong PIN (with tries left), 1 for a blocked PIN or a refused action (station/cli/main.py).
 """
@@ -23,6 +25,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from station.cli.auth import READ, WRITE, reads, writes
 from station.cli.context import Context
 from station.errors import InputError
 from station.files import write_atomic
@@ -40,12 +43,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     readers = csub.add_parser("readers", help="list the card readers")
     readers.add_argument("--json", action="store_true", help="print JSON")
+    reads(readers)
     readers.set_defaults(handler=_readers)
 
     read = csub.add_parser("read", help="read the card in the reader")
     _reader_arg(read)
     read.add_argument("--json", action="store_true", help="print JSON")
     read.add_argument("--photo", type=Path, metavar="OUT", help="also save the chip photo (JPEG)")
+    reads(read)
     read.set_defaults(handler=_read)
 
     enc = csub.add_parser("encode", help="encode an application's card (write, verify, record)")
@@ -57,6 +62,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="overwrite a card that was personalised elsewhere or for another application",
     )
     enc.add_argument("--json", action="store_true", help="print JSON")
+    writes(enc)
     enc.set_defaults(handler=_encode)
 
     pin = csub.add_parser("pin", help="verify, change or reset the card PIN")
@@ -65,6 +71,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     _reader_arg(pin)
     pin.add_argument("--new", action="store_true", help="reset: ask for a new PIN instead of the initial PIN")
+    writes(pin, _pin_access)  # reset is recorded in the audit trail; the others are not
     pin.set_defaults(handler=_pin)
 
     emu = csub.add_parser("emulate", help="present an emulated card to pcscd's vpcd driver (tests, training)")
@@ -89,7 +96,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="S",
         help="seconds to wait for the vpcd driver (default 30)",
     )
+    reads(emu)
     emu.set_defaults(handler=_emulate)
+
+
+def _pin_access(args: argparse.Namespace) -> str:
+    return WRITE if args.pin_action == "reset" else READ
 
 
 def _reader_arg(p: argparse.ArgumentParser) -> None:
@@ -97,12 +109,13 @@ def _reader_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _desk(ctx: Context, *, with_db: bool = False) -> CardDesk:
+    """A desk; ``with_db``: one that records (cards, audit) in the name of ``ctx.actor``."""
     from station.card.workflow import CardDesk
 
     return CardDesk(
         settings=ctx.settings,
         data_dir=ctx.data_dir,
-        operator=ctx.operator,
+        operator=ctx.actor if with_db else "",
         db=ctx.db if with_db else None,
     )
 
@@ -215,8 +228,12 @@ def _encode(ctx: Context) -> int:
     return 0
 
 
-def _ask_pin(prompt: str) -> str:
-    if sys.stdin.isatty():
+def _ask_pin(ctx: Context, prompt: str) -> str:
+    if ctx.password_lines is not None:  # --password-stdin read standard input: the PINs follow
+        if not ctx.password_lines:
+            raise InputError("no PIN on stdin (give one PIN per line)")
+        value = ctx.password_lines.pop(0).strip()
+    elif sys.stdin.isatty():
         value = getpass.getpass(prompt)
     else:
         line = sys.stdin.readline()
@@ -228,9 +245,9 @@ def _ask_pin(prompt: str) -> str:
     return value
 
 
-def _ask_new_pin() -> str:
-    new = _ask_pin("New PIN: ")
-    if sys.stdin.isatty() and _ask_pin("New PIN again: ") != new:
+def _ask_new_pin(ctx: Context) -> str:
+    new = _ask_pin(ctx, "New PIN: ")
+    if ctx.password_lines is None and sys.stdin.isatty() and _ask_pin(ctx, "New PIN again: ") != new:
         raise InputError("the two new PINs differ")
     return new
 
@@ -243,16 +260,16 @@ def _pin(ctx: Context) -> int:
         print("PIN verified in this session" if tries < 0 else f"{tries} PIN tries left")
         return 0
     if action == "verify":
-        _desk(ctx).verify_pin(_ask_pin("PIN: "), reader)
+        _desk(ctx).verify_pin(_ask_pin(ctx, "PIN: "), reader)
         print("PIN correct")
         return 0
     if action == "change":
-        old = _ask_pin("Current PIN: ")
-        new = _ask_new_pin()
+        old = _ask_pin(ctx, "Current PIN: ")
+        new = _ask_new_pin(ctx)
         _desk(ctx).change_pin(old, new, reader)
         print("PIN changed")
         return 0
-    new_pin = _ask_new_pin() if ctx.args.new else None
+    new_pin = _ask_new_pin(ctx) if ctx.args.new else None
     kind = _desk(ctx, with_db=True).reset_pin(new_pin, reader)
     print("PIN reset to the new PIN" if kind == "new" else "PIN reset to the initial PIN (regional rule)")
     return 0

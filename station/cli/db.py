@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from station.cli.auth import reads, writes
 from station.cli.context import Context
 from station.db import open_database
 from station.db.migrate import head_revision
@@ -22,12 +23,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     dsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     up = dsub.add_parser("upgrade", help="run the schema migrations (backs up SQLite first)")
     up.add_argument("--json", action="store_true", help="print JSON")
+    reads(up)  # the schema only: no record, no audit event
     up.set_defaults(handler=_upgrade)
     mt = dsub.add_parser(
         "maintenance",
         help="housekeeping: delete original camera images older than the keep_originals_days setting",
     )
     mt.add_argument("--json", action="store_true", help="print JSON")
+    writes(mt)
     mt.set_defaults(handler=_maintenance)
 
 
@@ -53,7 +56,7 @@ def _maintenance(ctx: Context) -> int:
 
     keep = ctx.settings.keep_originals_days
     with ctx.db.session() as s:
-        report = run_maintenance(s, keep_originals_days=keep, operator=ctx.operator)
+        report = run_maintenance(s, keep_originals_days=keep, operator=ctx.actor)
     if ctx.json:
         print(json.dumps(report.to_json()))
     else:

@@ -12,7 +12,9 @@
 
 The JSON keys of ``add`` are the fields of ``station.domain.ApplicantData`` (see
 docs/records.md). Lists mask the middle of ID numbers; ``--full`` shows them to a supervisor,
-who gives their password (prompt or ``--password-stdin``).
+who gives their password (prompt or ``--password-stdin``). add, photo, edit, delete, status and
+receipt write: once operator accounts exist, the ``--operator`` gives their password first
+(station.cli.auth).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from station.cli.auth import add_password_stdin, authenticate
+from station.cli.auth import add_password_stdin, authenticate, reads, writes
 from station.cli.context import Context
 from station.domain import ApplicantData
 from station.errors import InputError
@@ -46,6 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add.add_argument("--unit", help="unit number (or #id) the person belongs to")
     _json(add)
+    writes(add)
     add.set_defaults(handler=_add)
 
     ph = esub.add_parser("photo", help="make the photo from an image and attach it if compliant")
@@ -54,6 +57,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ph.add_argument("--profile", help="photo profile id (default: the setting)")
     ph.add_argument("--whiten", action="store_true", help="replace the background with white")
     _json(ph)
+    writes(ph)
     ph.set_defaults(handler=_photo)
 
     show = esub.add_parser("show", help="show one applicant with applications and photos")
@@ -61,6 +65,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show.add_argument("--number", help="find by document number")
     show.add_argument("--code", help="find by retrieval code")
     _json(show)
+    reads(show)
     show.set_defaults(handler=_show)
 
     edit = esub.add_parser("edit", help="change fields of an applicant")
@@ -69,11 +74,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     edit.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="change one field")
     edit.add_argument("--unit", help="move to this unit (number or #id)")
     _json(edit)
+    writes(edit)
     edit.set_defaults(handler=_edit)
 
     rm = esub.add_parser("delete", help="delete an applicant with applications and photos")
     rm.add_argument("applicant_id", type=int)
     rm.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    writes(rm)
     rm.set_defaults(handler=_delete)
 
     ls = esub.add_parser("list", help="list applicants, newest first (ID numbers masked)")
@@ -83,6 +90,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ls.add_argument("--page-size", type=int, default=50)
     _full(ls)
     _json(ls)
+    reads(ls)
     ls.set_defaults(handler=_list)
 
     se = esub.add_parser("search", help="find applicants by the beginning of the name (or pinyin)")
@@ -90,6 +98,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     se.add_argument("--limit", type=int, default=50)
     _full(se)
     _json(se)
+    reads(se)
     se.set_defaults(handler=_search)
 
     st = esub.add_parser("status", help="move an application to another status")
@@ -97,11 +106,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     st.add_argument("status", choices=STATUSES)
     st.add_argument("--reason", default="")
     _json(st)
+    writes(st)
     st.set_defaults(handler=_status)
 
     rc = esub.add_parser("receipt", help="issue a photo receipt number")
     rc.add_argument("--applicant", type=int, help="store the number on this applicant")
     _json(rc)
+    writes(rc)
     rc.set_defaults(handler=_receipt)
 
 
@@ -114,7 +125,9 @@ def _full(p: argparse.ArgumentParser) -> None:
     add_password_stdin(p)
 
 
-def _read_json(source: str) -> Any:
+def _read_json(ctx: Context, source: str) -> Any:
+    if source == "-" and getattr(ctx.args, "password_stdin", False):
+        raise InputError("--from - and --password-stdin both read standard input: give a file instead")
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -137,11 +150,11 @@ def _unit_id(ctx: Context, key: str | None) -> int | None:
 def _add(ctx: Context) -> int:
     from station.validation import parse_applicant_json
 
-    data = parse_applicant_json(_read_json(ctx.args.source))
+    data = parse_applicant_json(_read_json(ctx, ctx.args.source))
     unit_id = _unit_id(ctx, ctx.args.unit)
     with ctx.db.session() as s:
         result = applicants.enroll(
-            s, data, operator=ctx.operator, station_code=ctx.settings.station_code, unit_id=unit_id
+            s, data, operator=ctx.actor, station_code=ctx.settings.station_code, unit_id=unit_id
         )
     if ctx.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
@@ -174,7 +187,7 @@ def _photo(ctx: Context) -> int:
             app.id,
             made.jpeg,
             made.report,
-            operator=ctx.operator,
+            operator=ctx.actor,
             source=f"file:{image.name}",
             profile=profile.id,
             original=raw,
@@ -287,7 +300,7 @@ def _edit(ctx: Context) -> int:
     a = ctx.args
     changes: dict[str, Any] = {}
     if a.source:
-        obj = _read_json(a.source)
+        obj = _read_json(ctx, a.source)
         if not isinstance(obj, dict):
             raise InputError(f"{a.source}: expected a JSON object")
         changes.update(obj)
@@ -304,7 +317,7 @@ def _edit(ctx: Context) -> int:
         merged = {**_data_json(current.data), **changes}
         data = parse_applicant_json(merged)  # types, dates and unknown keys, as for add
         rec, warnings = applicants.update_applicant(
-            s, a.applicant_id, data, operator=ctx.operator, unit_id=unit_id
+            s, a.applicant_id, data, operator=ctx.actor, unit_id=unit_id
         )
     if ctx.json:
         print(
@@ -332,7 +345,7 @@ def _delete(ctx: Context) -> int:
             print("nothing deleted")
             return 1
     with ctx.db.session() as s:
-        applicants.delete_applicant(s, ctx.args.applicant_id, operator=ctx.operator)
+        applicants.delete_applicant(s, ctx.args.applicant_id, operator=ctx.actor)
     print(f"applicant {ctx.args.applicant_id} deleted")
     return 0
 
@@ -344,7 +357,7 @@ def _allow_full(ctx: Context) -> bool:
     with ctx.db.session() as s:
         from station.records import audit
 
-        audit.record(s, "list.full", operator=ctx.operator, detail="whole ID numbers shown")
+        audit.record(s, "list.full", operator=ctx.actor, detail="whole ID numbers shown")
     return True
 
 
@@ -399,7 +412,7 @@ def _search(ctx: Context) -> int:
 def _status(ctx: Context) -> int:
     with ctx.db.session() as s:
         info = applications.set_status(
-            s, ctx.args.application_id, ctx.args.status, operator=ctx.operator, reason=ctx.args.reason
+            s, ctx.args.application_id, ctx.args.status, operator=ctx.actor, reason=ctx.args.reason
         )
     if ctx.json:
         print(json.dumps(asdict(info), ensure_ascii=False, default=str))
@@ -413,7 +426,7 @@ def _receipt(ctx: Context) -> int:
         r = receipts.issue_receipt(
             s,
             station_code=ctx.settings.station_code,
-            operator=ctx.operator,
+            operator=ctx.actor,
             studio=ctx.settings.station_name,
             applicant_id=ctx.args.applicant,
         )

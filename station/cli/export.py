@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from station.cli.auth import writes
 from station.cli.context import Context
 
 __all__ = ["register"]
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     b.add_argument("--complete-only", action="store_true", help="export those with a photo, skip the rest")
     b.add_argument("--name", help="batch folder name (default: unit + date and time)")
     b.add_argument("--json", action="store_true", help="print JSON")
+    writes(b)
     b.set_defaults(handler=_batch)
 
 
@@ -55,7 +57,7 @@ def _batch(ctx: Context) -> int:
             ctx.db,
             a.output,
             profile=profile,
-            operator=ctx.operator,
+            operator=ctx.actor,
             unit=a.unit,
             application_ids=a.ids,
             all_waiting=a.all,

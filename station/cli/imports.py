@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from station.cli.auth import writes
 from station.cli.context import Context
 
 __all__ = ["register"]
@@ -28,6 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         q.add_argument("file", type=Path, metavar="FILE", help=".csv or .xlsx file with a header row")
         q.add_argument("--strict", action="store_true", help="import nothing if any row is refused")
         q.add_argument("--json", action="store_true", help="print the report as JSON")
+        writes(q)
         q.set_defaults(handler=_run, import_kind=kind)
 
 
@@ -35,7 +37,7 @@ def _run(ctx: Context) -> int:
     from station.transfer.importing import import_reference, import_rejections
 
     fn = import_reference if ctx.args.import_kind == "reference" else import_rejections
-    report = fn(ctx.db, ctx.args.file, operator=ctx.operator, strict=ctx.args.strict)
+    report = fn(ctx.db, ctx.args.file, operator=ctx.actor, strict=ctx.args.strict)
     if ctx.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:

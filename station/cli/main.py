@@ -3,7 +3,8 @@ errors become a one-line message and an exit code.
 
 Exit codes: 0 success / compliant; 1 judged but not compliant (or a refused business action that
 is not bad input, e.g. a duplicate); 2 unusable input or a usage error; 3 a device or service is
-missing (reader, card, printer, key service); 130 interrupted.
+missing (reader, card, printer, key service); 130 interrupted. A wrong operator name or password
+exits 2, a missing role 1 (station.cli.auth, which also lists the commands that need a login).
 
 Without a command, ``station`` opens the window. The window lives in ``ui/``, which this package
 must not import (it never imports Qt), so it is looked up by name at that moment only.
@@ -19,6 +20,7 @@ from collections.abc import Callable, Sequence
 
 from capture.errors import CaptureError, ImageInputError, ProfileError
 from station import __version__
+from station.cli.auth import WRITE, access_of, establish_operator
 from station.cli.context import Context
 from station.errors import StationError
 
@@ -27,7 +29,7 @@ __all__ = ["build_parser", "main"]
 log = logging.getLogger("station.cli")
 
 # One module per command group; each has ``register(subparsers)``, which adds its parsers and
-# sets ``handler=callable(ctx) -> int`` on them.
+# sets ``handler=callable(ctx) -> int`` and their ``access`` (station.cli.auth) on them.
 COMMAND_MODULES = (
     "photo",
     "enroll",
@@ -55,7 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"station {__version__}")
     parser.add_argument("--data-dir", help="data folder (default: $STATION_DATA_DIR or the user data folder)")
     parser.add_argument("--db", help="database URL, e.g. postgresql+psycopg://user@host/db")
-    parser.add_argument("--operator", help="operator name recorded in the audit trail")
+    parser.add_argument(
+        "--operator",
+        help="operator account (default: $STATION_OPERATOR, else the login name); commands that write "
+        "ask its password once operator accounts exist",
+    )
     parser.add_argument("--camera", help="window only: 'demo', a device index, or a folder to watch")
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="window only: interface language")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
@@ -88,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         ctx = Context.from_args(args)
         try:
+            if access_of(args) == WRITE:
+                establish_operator(ctx)  # before the handler: a refused login writes nothing
             return handler(ctx)
         finally:
             ctx.close()

@@ -23,6 +23,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from station.cli.auth import reads
 from station.cli.context import Context
 from station.errors import InputError
 
@@ -44,6 +45,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = psub.add_parser("check", help="check one photo as it is")
     check.add_argument("image", type=Path, metavar="IMAGE")
     _common(check)
+    reads(check)  # no records
     check.set_defaults(handler=_check)
 
     make = psub.add_parser("make", help="make the spec photo from a photo, or from every photo in a folder")
@@ -57,10 +59,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     make.add_argument("--workers", type=int, help="folder mode: worker processes (default: all cores)")
     make.add_argument("--csv", type=Path, help=f"folder mode: summary file (default: OUTDIR/{SUMMARY_CSV})")
     _common(make)
+    reads(make)
     make.set_defaults(handler=_make)
 
     prof = psub.add_parser("profiles", help="list the photo profiles")
     prof.add_argument("--json", action="store_true", help="print JSON")
+    reads(prof)
     prof.set_defaults(handler=_profiles)
 
 

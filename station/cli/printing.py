@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from station.cli.auth import reads, writes
 from station.cli.context import Context
 from station.errors import InputError
 from station.forms import (
@@ -60,6 +61,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         if kind == "receipt":
             f.add_argument("--layout", choices=("card", "a4"), default="card", help="90x54 mm card or A4")
         _output_options(f)
+        writes(f)
         f.set_defaults(handler=_print_form, form_kind=kind)
     for kind, help_text in (
         ("unit-list", "a unit's list of persons for a batch"),
@@ -70,16 +72,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         if kind == "unit-list":
             f.add_argument("--batch", default="", help="batch label printed on the list")
         _output_options(f)
+        writes(f)
         f.set_defaults(handler=_print_form, form_kind=kind)
 
     r = psub.add_parser("retry", help="print a saved form PDF again")
     r.add_argument("pdf", type=Path)
     r.add_argument("--printer", help="printer name (default: the setting, then the system default)")
     r.add_argument("--json", action="store_true", help="print the result as JSON")
+    reads(r)
     r.set_defaults(handler=_retry)
 
     ls = psub.add_parser("printers", help="list the printers and their state")
     ls.add_argument("--json", action="store_true", help="print the list as JSON")
+    reads(ls)
     ls.set_defaults(handler=_printers)
 
 
@@ -96,14 +101,16 @@ def _output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
-def _station(ctx: Context) -> StationInfo:
-    from station.records import operators
-    from station.records.errors import NotFound
-
-    try:
-        with ctx.db.session(readonly=True) as s:
-            name = operators.get_operator(s, ctx.operator).display_name or ctx.operator
-    except NotFound:  # an operator not in the table prints under the login name
+def _station(ctx: Context, kind: str) -> StationInfo:
+    """The station and who prints: the operator who logged in, by their display name (without
+    operator accounts: the name as given). A receipt's operator is the one that is stored with
+    the receipt number and named by the audit trail when the number is issued, so it is the
+    ``actor`` (the user name, or the name with its "unverified" mark)."""
+    if kind == "receipt":
+        name = ctx.actor
+    elif ctx.verified is not None:
+        name = ctx.verified.display_name or ctx.verified.username
+    else:
         name = ctx.operator
     return StationInfo(code=ctx.settings.station_code, name=ctx.settings.station_name, operator=name)
 
@@ -135,7 +142,7 @@ def _build(ctx: Context, kind: str, station: StationInfo) -> tuple[bytes, str]:
 
 def _print_form(ctx: Context) -> int:
     kind: str = ctx.args.form_kind
-    pdf, stem = _build(ctx, kind, _station(ctx))
+    pdf, stem = _build(ctx, kind, _station(ctx, kind))
     out: Path | None = ctx.args.output
     if out is not None:
         if out.suffix.lower() != ".pdf":

@@ -6,6 +6,7 @@ import argparse
 import json
 from dataclasses import asdict
 
+from station.cli.auth import reads, writes
 from station.cli.context import Context
 from station.records import units
 
@@ -21,9 +22,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--contact", required=True, help="contact person")
     add.add_argument("--phone", required=True, help="contact phone: mobile, or area code + '-' + number")
     add.add_argument("--json", action="store_true", help="print JSON")
+    writes(add)
     add.set_defaults(handler=_add)
     ls = usub.add_parser("list", help="list units")
     ls.add_argument("--json", action="store_true", help="print JSON")
+    reads(ls)
     ls.set_defaults(handler=_list)
 
 
@@ -31,7 +34,7 @@ def _add(ctx: Context) -> int:
     a = ctx.args
     with ctx.db.session() as s:
         u = units.add_unit(
-            s, number=a.number, name=a.name, contact=a.contact, contact_phone=a.phone, operator=ctx.operator
+            s, number=a.number, name=a.name, contact=a.contact, contact_phone=a.phone, operator=ctx.actor
         )
     if ctx.json:
         print(json.dumps(asdict(u), ensure_ascii=False))

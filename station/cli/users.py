@@ -2,7 +2,8 @@
 
 Passwords come from a prompt or ``--password-stdin`` (one per line), never from argv. While no
 admin exists, ``user add`` needs no login (setting up a station); afterwards the ``--operator``
-must be an admin and gives their password first. ``user passwd USER``: the user themselves
+must be an admin and gives their password first (the audit trail then names the admin; before,
+``NAME (unverified, os user LOGIN)``). ``user passwd USER``: the user themselves
 (current password, then the new one) or an admin (admin password, then the new one)."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import json
 from dataclasses import asdict
 
-from station.cli.auth import add_password_stdin, authenticate, read_password
+from station.cli.auth import authenticate, own_login, read_password, reads
 from station.cli.context import Context
 from station.db.models import ROLES
 from station.errors import InputError
@@ -28,14 +29,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--role", choices=ROLES, default="operator")
     add.add_argument("--display-name", default="")
     add.add_argument("--json", action="store_true", help="print JSON")
-    add_password_stdin(add)
+    own_login(add)
     add.set_defaults(handler=_add)
     pw = usub.add_parser("passwd", help="set a new password (also unlocks the account)")
     pw.add_argument("username")
-    add_password_stdin(pw)
+    own_login(pw)
     pw.set_defaults(handler=_passwd)
     ls = usub.add_parser("list", help="list operators")
     ls.add_argument("--json", action="store_true", help="print JSON")
+    reads(ls)
     ls.set_defaults(handler=_list)
 
 
@@ -53,6 +55,8 @@ def _add(ctx: Context) -> int:
         has_admin = operators.has_admin(s)
     if has_admin:
         authenticate(ctx, "admin", "an admin adds users")
+    else:
+        ctx.set_unverified()  # setting up: the audit trail says nobody checked the name
     password = _new_password(ctx)
     with ctx.db.session() as s:
         info = operators.add_operator(
@@ -61,7 +65,7 @@ def _add(ctx: Context) -> int:
             password,
             role=ctx.args.role,
             display_name=ctx.args.display_name,
-            by=ctx.operator,
+            by=ctx.actor,
         )
     if ctx.json:
         print(json.dumps({k: v for k, v in asdict(info).items() if k != "locked_until"}, ensure_ascii=False))
@@ -73,15 +77,12 @@ def _add(ctx: Context) -> int:
 def _passwd(ctx: Context) -> int:
     target = ctx.args.username
     if ctx.operator == target:
-        current = read_password(ctx, f"current password of {target}: ")
-        with ctx.db.session() as s:
-            outcome = operators.login(s, target, current)
-        outcome.raise_for_failure()
+        authenticate(ctx, "operator", "the current one")
     else:
         authenticate(ctx, "admin", f"an admin sets the password of {target}")
     password = _new_password(ctx)
     with ctx.db.session() as s:
-        operators.set_password(s, target, password, by=ctx.operator)
+        operators.set_password(s, target, password, by=ctx.actor)
     print(f"password of {target} changed")
     return 0
 

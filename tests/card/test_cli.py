@@ -199,3 +199,37 @@ def test_emulate_without_pcscd_is_one_line(cli: Cli, tmp_path: Path) -> None:
         timeout=120,
     )
     _one_line_error(out, 3, "no vpcd reader driver listening")
+
+
+def test_encode_and_pin_reset_as_a_logged_in_operator(cli: Cli, station: Station) -> None:
+    """Once operator accounts exist, the commands that record (encode, pin reset) need the
+    operator's password (the first line of stdin; a new PIN follows it); reading does not."""
+    from station.records import audit, operators
+
+    with station.db.session() as s:
+        operators.add_operator(s, "clerk", "Clerk-pass-2025", by="setup")
+    app_id = station.new_application(35)
+    emu = cli.emulate("--layout", "2.0")
+    try:
+        _one_line_error(
+            cli("encode", str(app_id), "--password-stdin", stdin="Wrong-pass-2025\n"),
+            2,
+            "wrong user name or password",
+        )
+        assert json.loads(cli("read", "--json").stdout)["blank"] is True  # nothing written
+        out = cli("encode", str(app_id), "--password-stdin", stdin="Clerk-pass-2025\n")
+        assert out.returncode == 0, out.stderr
+        out = cli("pin", "reset", "--new", "--password-stdin", stdin="Clerk-pass-2025\n975310\n")
+        assert out.returncode == 0 and "new PIN" in out.stdout, out.stderr
+        assert cli("pin", "verify", stdin="975310\n").returncode == 0
+    finally:
+        _stop(emu, cli.pcscd)
+    with station.db.session(readonly=True) as s:
+        events = audit.recent(s, 50)
+    card_events = [e for e in events if e.action.startswith("card.")]
+    assert {e.action for e in card_events} == {"card.encoded", "card.pin_reset"}
+    assert all(e.operator == "clerk" for e in card_events)
+    failed = [e for e in events if e.action == "user.login_failed"]
+    assert len(failed) == 1 and failed[0].operator == "clerk"
+    text = repr(events)
+    assert "975310" not in text and "Clerk-pass-2025" not in text and "Wrong-pass-2025" not in text

@@ -142,13 +142,13 @@ def test_users_full_list_and_units(station: Station, tmp_path: Path) -> None:
     refused = station(
         "user", "add", "x", "--password-stdin", stdin="wrong-pass\nwhatever-1\n", operator="root"
     )
-    assert refused.returncode == 1 and "password" in refused.stderr
+    assert refused.returncode == 2 and "password" in refused.stderr  # a wrong password: bad input
     assert "admin-pass-1" not in add.stdout + add.stderr
 
     masked = station(
         "enroll", "list", "--full", "--json", "--password-stdin", stdin="admin-pass-x\n", operator="sup"
     )
-    assert masked.returncode == 1
+    assert masked.returncode == 2
     full = station(
         "enroll", "list", "--full", "--json", "--password-stdin", stdin="super-pass-1\n", operator="sup"
     )
@@ -166,6 +166,11 @@ def test_users_full_list_and_units(station: Station, tmp_path: Path) -> None:
     )
     assert pw.returncode == 0, pw.stderr
 
+    # Operator accounts exist now: commands that write need the operator's password.
+    no_pw = station(
+        "unit", "add", "--number", "S01", "--name", "x", "--contact", "y", "--phone", "13800138000"
+    )
+    assert no_pw.returncode == 2 and "--password-stdin" in no_pw.stderr
     unit = station(
         "unit",
         "add",
@@ -178,14 +183,24 @@ def test_users_full_list_and_units(station: Station, tmp_path: Path) -> None:
         "--phone",
         "0571-87654321",
         "--json",
+        "--password-stdin",
+        stdin="clerk-pass-1\n",
     )
     assert unit.returncode == 0, unit.stderr
     bad_unit = station(
-        "unit", "add", "--number", "S02", "--name", "x", "--contact", "y", "--phone", "87654321"
-    )
+        "unit", "add", "--number", "S02", "--name", "x", "--contact", "y", "--phone", "87654321",
+        "--password-stdin", stdin="clerk-pass-1\n",
+    )  # fmt: skip
     assert bad_unit.returncode == 2 and "contact_phone" in bad_unit.stderr
-    units = json.loads(station("unit", "list", "--json").stdout)
+    units = json.loads(station("unit", "list", "--json").stdout)  # reading needs no password
     assert [u["number"] for u in units] == ["S01"]
+    events = json.loads(station("audit", "show", "--limit", "50", "--json").stdout)
+    assert next(e for e in events if e["action"] == "unit.add")["operator"] == "clerk"
+    assert next(e for e in events if e["action"] == "user.add" and e["entity_id"] == "root")[
+        "operator"
+    ].startswith("clerk (unverified, os user")
+    for pw in ("admin-pass-1", "super-pass-1", "super-pass-2", "clerk-pass-1"):
+        assert pw not in json.dumps(events)
 
 
 def test_db_upgrade(station: Station) -> None:
