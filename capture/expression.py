@@ -39,13 +39,12 @@ import numpy as np
 import numpy.typing as npt
 
 from capture.errors import AnalysisError
-from capture.types import Expression
+from capture.types import EXPRESSIONS, Expression
 
 __all__ = ["EXPRESSIONS", "INPUT_SIZE", "ExpressionNet", "face_input"]
 
 FloatArray = npt.NDArray[np.float32]
 
-EXPRESSIONS = ("neutral", "happy", "sad", "angry", "fearful", "disgusted", "surprised")
 INPUT_SIZE = 112
 MEAN_RGB = np.array([122.782, 117.001, 104.298], np.float32)
 MODEL_NAME = "face_expression_model"

@@ -382,7 +382,12 @@ class FaceAnalyzer:
         # fallback of the mask's shoulder line; see check_shoulders_level.
         need_pose = self._pose is not None and (self.pose_always or tilt is None)
         shoulders = self._shoulders(rgb, w, h) if need_pose else None
-        expression = self._expr.classify(rgb, main) if self._expr is not None and main is not None else None
+        expression = None
+        if self._expr is not None and main is not None:
+            # An extra opinion: a face the classifier cannot take (a box of a few pixels) leaves
+            # mouth_closed to the landmarks instead of failing the whole analysis.
+            with contextlib.suppress(AnalysisError):
+                expression = self._expr.classify(rgb, main)
         return FaceAnalysis(
             width=w,
             height=h,

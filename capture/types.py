@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "EXPRESSIONS",
     "BackgroundStats",
     "ClothingStats",
     "Expression",
@@ -82,21 +83,22 @@ class Shoulders:
         return math.degrees(math.atan2(self.right.y - self.left.y, self.right.x - self.left.x))
 
 
+# The expression classifier's classes, in its output order (capture.expression).
+EXPRESSIONS = ("neutral", "happy", "sad", "angry", "fearful", "disgusted", "surprised")
+
+
 @dataclass(frozen=True)
 class Expression:
     """The expression classifier's probabilities (``capture.expression``), stills only."""
 
-    # In the order of capture.expression.EXPRESSIONS: neutral, happy, sad, angry, fearful,
-    # disgusted, surprised; they sum to 1.
-    probabilities: tuple[float, ...]
+    probabilities: tuple[float, ...]  # one per EXPRESSIONS, summing to 1
+
+    def __getitem__(self, name: str) -> float:
+        return self.probabilities[EXPRESSIONS.index(name)]
 
     @property
     def happy(self) -> float:
-        return self.probabilities[1]
-
-    @property
-    def neutral(self) -> float:
-        return self.probabilities[0]
+        return self["happy"]
 
 
 @dataclass(frozen=True)

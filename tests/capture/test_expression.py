@@ -111,3 +111,23 @@ def test_live_analyzer_skips_the_classifier(made: dict[str, Made]) -> None:
     with FaceAnalyzer(still=False) as live:
         a = live.analyze(load_rgb(made["london-004-neutral"].jpeg()))
     assert a.face is not None and a.expression is None
+
+
+def test_a_face_the_classifier_cannot_take_leaves_the_landmark_checks(
+    made: dict[str, Made], analyzer: FaceAnalyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The classifier is an extra opinion: its failure does not fail the analysis."""
+
+    def refuse(*_args: object) -> Expression:
+        raise AnalysisError("face too small for the expression model")
+
+    monkeypatch.setattr(ExpressionNet, "classify", refuse)
+    a = analyzer.analyze(load_rgb(made["london-004-neutral"].jpeg()))
+    assert a.face is not None and a.expression is None
+    assert check_mouth_closed(a.face, a.expression).passed
+
+
+def test_expression_reads_by_name() -> None:
+    e = Expression((0.1, 0.6, 0.05, 0.05, 0.1, 0.05, 0.05))
+    assert e.happy == e["happy"] == 0.6 and e["neutral"] == 0.1
+    assert EXPRESSIONS[1] == "happy"
