@@ -18,8 +18,9 @@ then renaming it (``station.transfer.export``: the rename waits for the database
 replaces an existing batch, so it stays there); ``fsync_dir`` makes a rename durable.
 
 The temporary file is created with ``mode`` (less the umask), so a private file is never
-readable by others, not even for a moment. ``capture.imageio.write_atomic`` does the same for
-photos; ``capture`` cannot import ``station``, hence the two.
+readable by others, not even for a moment. Photos written by ``station photo make`` go through
+``capture.imageio.write_atomic`` instead: it adds the guard against writing over the input photo,
+and ``capture`` cannot import ``station``.
 """
 
 from __future__ import annotations

@@ -1,16 +1,17 @@
 """Where forms are kept: ``<data_dir>/forms/``. A form is always saved as a PDF before it is
 printed, so a printer that is offline or refuses the job loses nothing - print the file again.
 
-Files are written with ``capture.imageio.write_atomic`` (temporary file in the same folder,
-fsync, rename, folder fsync), so a crash never leaves half a PDF; file names built from user text
-are sanitised."""
+Files are written with ``station.files.write_atomic`` (temporary file in the same folder, fsync,
+rename, folder fsync), so a crash never leaves half a PDF, and readable by their owner only (a
+form holds the applicant's name and ID number); file names built from user text are
+sanitised."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from capture.imageio import write_atomic
+from station.files import write_atomic
 from station.forms.errors import FormsError
 
 __all__ = ["forms_dir", "safe_name", "save_pdf"]
@@ -42,7 +43,7 @@ def save_pdf(pdf: bytes, target: Path) -> Path:
     """Write ``pdf`` to ``target`` atomically (temporary file, fsync, rename)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, pdf)
+        write_atomic(target, pdf, mode=0o600)
     except OSError as exc:
         raise FormsError(f"cannot save the form to {target}: {exc.strerror or exc}") from exc
     return target

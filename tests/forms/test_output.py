@@ -1,4 +1,4 @@
-"""Saving a form: atomic through capture.imageio.write_atomic; a failure is a FormsError and
+"""Saving a form: atomic through station.files.write_atomic, owner-only; a failure is a FormsError and
 leaves neither half a PDF nor a temporary file."""
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ def test_save_pdf_fsyncs_and_creates_the_folder(tmp_path: Path, monkeypatch: pyt
     target = tmp_path / "forms" / "application-1.pdf"
     assert save_pdf(b"%PDF-1.4 one", target) == target
     assert target.read_bytes() == b"%PDF-1.4 one" and synced
+    if os.name == "posix":  # a form holds the applicant's name and ID number
+        assert target.stat().st_mode & 0o077 == 0
 
 
 def test_failed_save_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
