@@ -3,6 +3,8 @@
 - ``list_readers``: the readers pcscd knows, with card presence and ATR, as plain ``ReaderInfo``.
 - ``connect``: an exclusive connection to a reader's card, as a ``PcscConnection`` (which is a
   ``station.card.transport.CardConnection``).
+- ``choose_reader`` / ``matching_readers``: which reader the ``reader`` setting designates (one
+  rule, for the card operations and for the window that shows what they will use).
 - ``ReaderMonitor``: a thread that reports card insertion/removal and readers coming and going
   through a callback with plain ``ReaderEvent`` values (the window wraps it in a Qt signal).
 
@@ -17,7 +19,7 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -44,6 +46,7 @@ __all__ = [
     "connect",
     "is_virtual",
     "list_readers",
+    "matching_readers",
 ]
 
 log = logging.getLogger("station.card")
@@ -170,28 +173,49 @@ def list_readers(*, allow_virtual: bool = False) -> list[ReaderInfo]:
     return out
 
 
+def matching_readers(name: str | None, readers: Iterable[str], *, allow_virtual: bool = False) -> list[str]:
+    """The readers that the reader setting ``name`` designates among ``readers`` (names, in
+    order): the one rule of ``choose_reader``, for anyone who shows which reader the card
+    operations will use (the window's card desk watches these).
+
+    Virtual readers count only when ``allow_virtual``: switched off, they are not there (as in
+    ``list_readers`` and ``ReaderMonitor``). Then, with no ``name``: every reader
+    (``choose_reader`` takes the first holding a card). With a ``name``: the reader named exactly,
+    else THE reader whose name contains ``name`` (any case); when several do, the setting is
+    ambiguous and designates none (``choose_reader``: ReaderNotFound). So the result has at most
+    one reader when ``name`` is set."""
+    usable = [r for r in readers if allow_virtual or not is_virtual(r)]
+    if not name:
+        return usable
+    if name in usable:
+        return [name]
+    part = [r for r in usable if name.lower() in r.lower()]
+    return part if len(part) == 1 else []
+
+
 def choose_reader(name: str | None = None, *, allow_virtual: bool = False) -> str:
-    """The reader to use: ``name`` (exact, or a unique part of a name), else the first reader
-    holding a card, else the first reader. Raises NoReader / ReaderNotFound."""
+    """The reader to use: the one ``matching_readers`` designates by ``name`` (exact, or a
+    unique part of a name), else the first reader holding a card, else the first reader.
+    Raises NoReader / ReaderNotFound."""
     readers = list_readers(allow_virtual=True)
-    usable = [r for r in readers if allow_virtual or not r.virtual]
+    names = [r.name for r in readers]
+    chosen = matching_readers(name, names, allow_virtual=allow_virtual)
     if name:
-        exact = [r for r in readers if r.name == name]
-        part = exact or [r for r in readers if name.lower() in r.name.lower()]
-        if len(part) != 1:
-            raise ReaderNotFound(name)
-        if part[0].virtual and not allow_virtual:
+        if chosen:
+            return chosen[0]
+        virtual = [n for n in matching_readers(name, names, allow_virtual=True) if is_virtual(n)]
+        if virtual:  # the setting names a virtual reader, which is switched off: say so
             raise NoReader(
-                f"card reader {part[0].name!r} is virtual; virtual readers are for tests and "
+                f"card reader {virtual[0]!r} is virtual; virtual readers are for tests and "
                 "training only (setting allow_virtual_readers)"
             )
-        return part[0].name
-    if not usable:
+        raise ReaderNotFound(name)
+    if not chosen:
         if readers:
             raise NoReader("no card reader found (only virtual readers, which are switched off)")
         raise NoReader()
-    with_card = [r for r in usable if r.card_present]
-    return (with_card or usable)[0].name
+    with_card = {r.name for r in readers if r.card_present}
+    return next((n for n in chosen if n in with_card), chosen[0])
 
 
 class PcscConnection:

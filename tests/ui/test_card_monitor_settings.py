@@ -15,11 +15,11 @@ from typing import Any, ClassVar
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from station.card import workflow
+from station.card import errors, pcsc, workflow
 from station.card.pcsc import ReaderEvent, ReaderInfo
 from station.config import Settings
 from ui.composition import _apply_settings
-from ui.enroll.card_panel import CardPanel, watches
+from ui.enroll.card_panel import CardPanel
 from ui.workers.jobs import JobRunner
 
 pytestmark = pytest.mark.gui
@@ -31,26 +31,46 @@ class FakeMonitor:
     def __init__(self, callback: Callable[[ReaderEvent], None]) -> None:
         self.callback = callback
         self.stopped = False
+        self.stops = 0
 
     def stop(self) -> None:
         self.stopped = True
+        self.stops += 1
 
 
 class FakeDesk:
     """``CardDesk``'s reader half: two readers, monitors that the test drives by hand."""
 
     monitors: ClassVar[list[FakeMonitor]] = []
+    names: ClassVar[tuple[str, ...]] = READERS
+    starting: ClassVar[Callable[[], None] | None] = None  # runs inside monitor(), before it starts
 
     def __init__(self, settings: Any, data_dir: Path, operator: str = "", db: Any = None) -> None:
         self.settings = settings
 
     def readers(self) -> list[ReaderInfo]:
-        return [ReaderInfo(name, False, False, None) for name in READERS]
+        allowed = bool(self.settings.allow_virtual_readers)  # as CardDesk.readers
+        return [
+            ReaderInfo(name, pcsc.is_virtual(name), False, None)
+            for name in FakeDesk.names
+            if allowed or not pcsc.is_virtual(name)
+        ]
 
     def monitor(self, callback: Callable[[ReaderEvent], None]) -> FakeMonitor:
+        if FakeDesk.starting is not None:
+            FakeDesk.starting()
         mon = FakeMonitor(callback)
         FakeDesk.monitors.append(mon)
         return mon
+
+
+@pytest.fixture
+def fake_desk(monkeypatch: pytest.MonkeyPatch) -> type[FakeDesk]:
+    monkeypatch.setattr(workflow, "CardDesk", FakeDesk)
+    monkeypatch.setattr(FakeDesk, "monitors", [])
+    monkeypatch.setattr(FakeDesk, "names", READERS)
+    monkeypatch.setattr(FakeDesk, "starting", None)
+    return FakeDesk
 
 
 def _deps(tmp_path: Path, settings: Settings) -> SimpleNamespace:
@@ -87,18 +107,134 @@ def _from_thread(monitor: Any, event: ReaderEvent) -> None:
     t.join(5)
 
 
-def test_watches_the_reader_of_the_settings() -> None:
-    assert watches("ACS ACR39U 00 00", "")
-    assert watches("ACS ACR39U 00 00", "ACS ACR39U 00 00")
-    assert watches("ACS ACR39U 00 00", "acr39")  # a part of the name, as choose_reader takes it
-    assert not watches("HID OMNIKEY 3121 00 00", "acr39")
+TWO_ACS = ("ACS ACR39U 00 00", "ACS ACR1252 00 00", "HID OMNIKEY 3121 00 00", "Virtual PCD 00 00")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("", False),
+        ("", True),
+        ("ACS ACR39U 00 00", False),  # exact
+        ("acr39", False),  # the one reader with this in its name
+        ("ACS", False),  # two readers: ambiguous
+        ("00 00", False),
+        ("omnikey", False),
+        ("Virtual PCD 00 00", False),  # virtual, switched off
+        ("Virtual PCD 00 00", True),
+        ("pcd", True),
+        ("Nonexistent", False),
+    ],
+)
+def test_the_panel_watches_the_reader_an_encode_would_use(
+    qtbot: Any,
+    tmp_path: Path,
+    fake_desk: type[FakeDesk],
+    monkeypatch: pytest.MonkeyPatch,
+    case: tuple[str, bool],
+) -> None:
+    """The panel lists the readers of ``pcsc.matching_readers``, the rule of ``choose_reader``
+    (which the encode uses): with a reader set, exactly the reader it picks or none."""
+    setting, allow_virtual = case
+    fake_desk.names = TWO_ACS
+    monkeypatch.setattr(
+        pcsc,
+        "list_readers",
+        lambda allow_virtual=False: [
+            ReaderInfo(n, pcsc.is_virtual(n), False, None)
+            for n in TWO_ACS
+            if allow_virtual or not pcsc.is_virtual(n)
+        ],
+    )
+    deps = _deps(tmp_path, Settings(reader=setting, allow_virtual_readers=allow_virtual))
+    panel = _panel(qtbot, deps)
+    _gen, _wanted, names = panel._start_monitor()
+    try:
+        chosen: list[str] = [pcsc.choose_reader(setting or None, allow_virtual=allow_virtual)]
+    except errors.CardError:
+        chosen = []
+    if setting:
+        assert names == chosen
+    else:  # every usable reader; the encode takes the first holding a card
+        assert names == [n for n in TWO_ACS if allow_virtual or not pcsc.is_virtual(n)]
+        assert chosen[0] in names
+    panel.shutdown()
+
+
+def test_a_setting_matching_two_readers_watches_neither(
+    qtbot: Any, tmp_path: Path, fake_desk: type[FakeDesk]
+) -> None:
+    """ "ACS" with two ACS readers: choose_reader refuses it (ReaderNotFound), so the panel shows
+    it as not found and reports neither reader's cards; a reader plugged in later that makes a
+    setting ambiguous ends the watching of the first."""
+    fake_desk.names = TWO_ACS
+    deps = _deps(tmp_path, Settings(reader="ACS"))
+    panel = _panel(qtbot, deps)
+    panel._on_monitor_timer_timeout()
+    assert panel.reader.text() == "Card reader ACS not found."
+    [mon] = fake_desk.monitors
+    _from_thread(mon, ReaderEvent("inserted", TWO_ACS[0]))
+    _from_thread(mon, ReaderEvent("inserted", TWO_ACS[1]))
+    qtbot.wait(50)
+    assert panel.events == []
+
+    fake_desk.names = TWO_ACS[:1]  # one ACS reader: it is the one
+    _save(deps, reader="acs")
+    mon = fake_desk.monitors[-1]
+    assert panel.reader.text() == f"Reader: {TWO_ACS[0]}"
+    _from_thread(mon, ReaderEvent("inserted", TWO_ACS[0]))
+    qtbot.waitUntil(lambda: len(panel.events) == 1, timeout=2000)
+    _from_thread(mon, ReaderEvent("reader_added", TWO_ACS[1]))  # a second ACS reader: ambiguous
+    _from_thread(mon, ReaderEvent("removed", TWO_ACS[0]))
+    _from_thread(mon, ReaderEvent("reader_removed", TWO_ACS[1]))  # gone again: the first is it
+    _from_thread(mon, ReaderEvent("inserted", TWO_ACS[0]))
+    qtbot.waitUntil(lambda: len(panel.events) == 2, timeout=2000)
+    qtbot.wait(20)
+    assert panel.events == [f"inserted:{TWO_ACS[0]}", f"inserted:{TWO_ACS[0]}"]
+    panel.shutdown()
+
+
+def test_shutdown_during_a_start_does_not_wait_and_the_start_stops_its_monitor(
+    qtbot: Any, tmp_path: Path, fake_desk: type[FakeDesk]
+) -> None:
+    """The window closes while a pool thread is starting a monitor (holding the lock): the GUI
+    thread does not wait for it, and the monitor that start makes is stopped, not leaked."""
+    inside, release = threading.Event(), threading.Event()
+
+    def slow_start() -> None:
+        inside.set()
+        assert release.wait(5)
+
+    deps = _deps(tmp_path, Settings(reader="ACR39U"))
+    panel = _panel(qtbot, deps)
+    panel._on_monitor_timer_timeout()
+    [first] = fake_desk.monitors
+    fake_desk.starting = slow_start
+    failed: list[BaseException] = []
+
+    def restart() -> None:
+        try:
+            panel._start_monitor()
+        except RuntimeError as exc:
+            failed.append(exc)
+
+    t = threading.Thread(target=restart, name="pool")
+    t.start()
+    assert inside.wait(5)  # the start holds the lock, the first monitor already stopped
+    assert first.stopped
+    panel.shutdown()  # returns at once
+    assert t.is_alive()
+    release.set()
+    t.join(5)
+    [second] = fake_desk.monitors[1:]
+    assert second.stopped and panel._monitor is None and panel.watching is None
+    assert [str(e) for e in failed] == ["the window is closing"]
+    assert first.stops == 1 and second.stops == 1
 
 
 def test_a_new_reader_in_the_settings_restarts_the_monitor(
-    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, tmp_path: Path, fake_desk: type[FakeDesk]
 ) -> None:
-    FakeDesk.monitors = []
-    monkeypatch.setattr(workflow, "CardDesk", FakeDesk)
     deps = _deps(tmp_path, Settings(reader="ACR39U"))
     panel = _panel(qtbot, deps)
     panel._on_monitor_timer_timeout()  # what the start-up timer does

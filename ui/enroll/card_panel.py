@@ -7,12 +7,14 @@ monitor thread and progress from the encode job's thread, and both are re-emitte
 (queued to the GUI thread). Until the card backend is importable, the button says so and stays
 disabled.
 
-The monitor watches the reader of the settings (``Settings.reader``: the exact name or a part
-of it, as ``station.card.pcsc.choose_reader`` picks it; empty = every reader) and shows virtual
-readers only when ``Settings.allow_virtual_readers``. Saved settings that change either
-(``MONITOR_SETTINGS``) restart it: ``ui.composition`` calls ``deps.extra["card_settings_changed"]``,
-the old monitor is stopped and a new one started on the new reader, off the GUI thread; events
-and reader lists of an older monitor are dropped."""
+The monitor watches the readers that ``station.card.pcsc.matching_readers`` designates by the
+settings (``Settings.reader`` and ``Settings.allow_virtual_readers``): the rule of
+``choose_reader``, so the panel shows the reader an encode will use (none when the setting
+matches no reader or several). Saved settings that change either (``MONITOR_SETTINGS``) restart
+it: ``ui.composition`` calls ``deps.extra["card_settings_changed"]``, the old monitor is stopped
+and a new one started on the new reader, off the GUI thread; events and reader lists of an older
+monitor are dropped. Starting and stopping happen under ``_monitor_lock``; ``shutdown`` (GUI
+thread) never waits for it: a start in progress stops its own monitor (see ``shutdown``)."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QPushButton, QVBo
 
 from ui.services import feature
 
-__all__ = ["MONITOR_SETTINGS", "CardPanel", "watches"]
+__all__ = ["MONITOR_SETTINGS", "CardPanel"]
 
 log = logging.getLogger("station.ui")
 
@@ -45,12 +47,6 @@ MONITOR_DELAY_MS = 2500
 # Settings the reader monitor depends on: a change restarts it.
 MONITOR_SETTINGS = frozenset({"reader", "allow_virtual_readers"})
 ENCODABLE = frozenset({"submitted", "card_produced", "card_encoded"})
-
-
-def watches(reader: str, wanted: str) -> bool:
-    """Whether the monitor of a desk set to reader ``wanted`` reports events of ``reader``:
-    every reader when none is set, else the one named exactly or by a part of its name."""
-    return not wanted or reader == wanted or wanted.lower() in reader.lower()
 
 
 class _Relay(QObject):
@@ -169,6 +165,9 @@ class CardPanel(QGroupBox):
 
     def _start_monitor(self) -> tuple[int, str, list[str]]:
         """(generation, reader setting, watched readers): a new monitor replaces the old one."""
+        # Only here (a pool thread) and with the feature available: pcsc imports pyscard.
+        from station.card.pcsc import matching_readers
+
         with self._monitor_lock:
             self._stop_monitor()
             if self._closed:
@@ -177,22 +176,35 @@ class CardPanel(QGroupBox):
             gen = self._generation
             settings = self.deps.settings
             wanted = str(settings.reader or "")
+            allow_virtual = bool(settings.allow_virtual_readers)
             desk = self.desk(settings=settings)
-            names = [r.name for r in desk.readers() if watches(r.name, wanted)]
+            known = [r.name for r in desk.readers()]
+            names = matching_readers(wanted, known, allow_virtual=allow_virtual)
             relay = self.relay
 
             def report(ev: Any) -> None:
-                if watches(ev.reader, wanted):
+                # On the monitor's thread only: ``known`` follows the readers it reports, so a
+                # second reader matching the setting makes it ambiguous here as in choose_reader.
+                if ev.kind != "reader_removed" and ev.reader not in known:
+                    known.append(ev.reader)
+                watched = ev.reader in matching_readers(wanted, known, allow_virtual=allow_virtual)
+                if ev.kind == "reader_removed" and ev.reader in known:
+                    known.remove(ev.reader)
+                if watched:
                     relay.event.emit(gen, ev.kind, ev.reader)
 
             self._monitor = desk.monitor(report)
-            self.watching = (wanted, bool(settings.allow_virtual_readers))
-            if self._closed:  # shut down while this one was starting
+            self.watching = (wanted, allow_virtual)
+        # Checked after the lock is released: ``shutdown`` sets ``_closed`` before it tries the
+        # lock, so either it got the lock (and stopped this monitor) or this sees ``_closed``.
+        if self._closed:
+            with self._monitor_lock:
                 self._stop_monitor()
-                raise RuntimeError("the window is closing")
-            return gen, wanted, names
+            raise RuntimeError("the window is closing")
+        return gen, wanted, names
 
     def _stop_monitor(self) -> None:
+        """Under ``_monitor_lock``."""
         monitor, self._monitor = self._monitor, None
         self.watching = None
         if monitor is not None:
@@ -217,9 +229,19 @@ class CardPanel(QGroupBox):
         self.reader.setText(self.tr("Reader: %1").replace("%1", str(exc)))
 
     def shutdown(self) -> None:
-        """Stop the monitor (without waiting for a start in progress: that one stops itself)."""
+        """Stop the monitor, on the GUI thread without waiting for a start in progress (a pool
+        thread holding ``_monitor_lock`` while it lists readers or stops the old monitor, which
+        can take seconds, or for ever with a hung pcscd). The hand-over: ``_closed`` is set
+        first; if the lock is free the monitor is stopped under it, else the start holding it
+        sees ``_closed`` once it has released the lock and stops its monitor itself."""
         self._closed = True
-        self._stop_monitor()
+        if not self._monitor_lock.acquire(blocking=False):
+            log.info("card monitor: a start is in progress; it stops itself")
+            return
+        try:
+            self._stop_monitor()
+        finally:
+            self._monitor_lock.release()
 
     @Slot(int, str, str)
     def _on_relay_event(self, generation: int, kind: str, reader: str) -> None:
