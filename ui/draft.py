@@ -1,18 +1,24 @@
 """The autosaved draft of the record being edited, for crash recovery: a JSON file in
-``<data dir>/drafts/``, written atomically on every change (debounced by the caller). The next
-start offers it back, so nothing typed is lost to a crash or a power cut.
+``<data dir>/drafts/``, written atomically on every change (debounced by the caller) and durably
+(fsynced) when the window closes. The next start offers it back, so nothing typed is lost to a
+crash of the program (a power cut right after typing may lose the draft: ``DraftStore.save``).
 
 It holds the applicant's data (name, ID number, ...) in plain text: it must be recoverable after
 a crash without anyone typing a secret, and a key kept next to it would protect nothing. So it
 is kept as small and short-lived as a desktop program can:
 
-- created readable by its owner only (file 0600, folder 0700; created so, never chmod-ed later);
+- readable by its owner only: the file is created 0600 and the folder 0700 (never chmod-ed
+  afterwards); a ``drafts/`` folder left wider by an earlier version is tightened to 0700 when
+  the store is built (POSIX);
 - tied to the operator who wrote it (``operator``): the file records the operator and its name
   carries a digest of the operator's name, never the applicant's name or ID number; another
   operator is not offered it (and does not overwrite it);
 - older than ``DRAFT_MAX_AGE``: deleted unread when the store is built at start, never offered;
-- deleted when the record is saved or discarded (``clear``) and when the operator logs out
-  (``log_out``);
+- deleted when the record is saved or its changes discarded (``clear``). The window has no
+  log-out (another operator restarts the station), so the draft of an operator who leaves
+  unsaved work stays for them until it expires;
+- a draft that cannot be parsed (damaged) is deleted at start; one that cannot be read just then
+  (a lock held by an antivirus scan, an I/O error) is left alone;
 - log lines name the file and the error kind, never a value from the form.
 
 Without ``operator`` (a caller that does not know who is logged in) the draft is tied to nobody:
@@ -26,6 +32,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import stat
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -70,6 +78,7 @@ class DraftStore:
         self._operator = operator
         self.max_age = max_age
         self._clock = clock
+        self._tighten_folder()
         self.purge_expired()
         if operator is not None:
             self.purge_untied()
@@ -92,9 +101,18 @@ class DraftStore:
         return self.folder / f"{self.name}-{digest}.json"
 
     # -- the draft ---------------------------------------------------------------------------
-    def save(self, values: dict[str, Any]) -> None:
+    def save(self, values: dict[str, Any], *, durable: bool = False) -> None:
         """Write the draft (owner-only, atomically). A failure is logged, never raised: the form
-        is still on screen."""
+        is still on screen.
+
+        ``durable``: fsync the file and the folder (when the window closes). The autosave (every
+        0.5 s pause in typing, on the GUI thread) does not: a crash of the program, the case
+        drafts are for, loses nothing without fsync (the written data is in the OS's cache and
+        reaches the disk by itself within seconds, and the rename is atomic); a power cut within
+        those seconds may lose the last edits, or on some file systems leave the draft empty
+        (then found damaged and deleted at start). Two fsyncs per pause would stall the typing
+        on a slow or busy disk, and moving the write to a thread would need ordering and a flush
+        at close - more machinery than what a power cut at that very moment costs."""
         operator = self.operator()
         text = json.dumps(
             {"format": _FORMAT, "operator": operator, "saved_at": self._clock(), "values": values},
@@ -104,7 +122,7 @@ class DraftStore:
         path = self._path_for(operator)
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_text_atomic(path, text, mode=0o600)
+            write_text_atomic(path, text, mode=0o600, fsync=durable)
         except OSError as exc:
             log.warning("cannot autosave the draft %s: %s", path.name, exc.strerror or type(exc).__name__)
 
@@ -130,11 +148,6 @@ class DraftStore:
         """The record was saved or the changes discarded: the current operator's draft goes."""
         self._delete(self.path)
 
-    def log_out(self) -> None:
-        """The operator logs out (after the form was saved or its changes discarded): their
-        draft goes, so the next operator at this desk cannot be shown it, nor keep it alive."""
-        self._delete(self.path)
-
     def purge_expired(self) -> int:
         """Delete every draft older than ``max_age`` (whoever wrote it) and the temporary files
         of interrupted writes. Returns how many drafts went. Done at start, before anything is
@@ -151,12 +164,23 @@ class DraftStore:
                 if written is not None and now - written > _STALE_TEMP_S:
                     self._delete(p, "interrupted write")
             elif p.suffix == ".json" and p.is_file():
-                draft = _read(p)
-                if draft is None:
+                try:
+                    draft = _parse(p)
+                except FileNotFoundError:
+                    continue  # deleted meanwhile
+                except OSError as exc:
+                    # Not readable just now (locked by an antivirus scan, an I/O error): the draft
+                    # may well be good, so it stays; the next start looks again.
+                    log.warning(
+                        "cannot read the draft %s now, left as it is (%s)", p.name, type(exc).__name__
+                    )
+                except ValueError as exc:
                     # Damaged (writes are atomic, so not by a crash): never offered, nothing to keep.
-                    gone += self._delete(p, "unreadable")
-                elif self._expired(p, draft):
-                    gone += self._delete(p, "expired")
+                    log.warning("the draft %s is damaged (%s)", p.name, type(exc).__name__)
+                    gone += self._delete(p, "damaged")
+                else:
+                    if self._expired(p, draft):
+                        gone += self._delete(p, "expired")
         return gone
 
     def purge_untied(self) -> bool:
@@ -167,6 +191,21 @@ class DraftStore:
         return path.exists() and self._delete(path, "not tied to an operator")
 
     # -- helpers -----------------------------------------------------------------------------
+    def _tighten_folder(self) -> None:
+        """Owner-only the folder an earlier version may have left wider (it made ``drafts/``
+        with the default mode). POSIX only: on Windows the bits are not access control."""
+        if os.name != "posix":
+            return
+        try:
+            mode = stat.S_IMODE(self.folder.stat().st_mode)
+            if mode & 0o077:
+                self.folder.chmod(0o700)
+                log.info("drafts folder made owner-only (was %o)", mode)
+        except FileNotFoundError:
+            return  # made 0700 by the first save
+        except OSError as exc:
+            log.warning("cannot make the drafts folder owner-only: %s", exc.strerror or type(exc).__name__)
+
     def _expired(self, path: Path, draft: dict[str, Any]) -> bool:
         saved = draft.get("saved_at")
         if not isinstance(saved, int | float) or isinstance(saved, bool):
@@ -186,16 +225,25 @@ class DraftStore:
         return True
 
 
+def _parse(path: Path) -> dict[str, Any]:
+    """The draft in ``path``. Raises OSError when it cannot be read (FileNotFoundError: none),
+    ValueError when what is read is no draft (not UTF-8, not JSON, not an object)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    return data
+
+
 def _read(path: Path) -> dict[str, Any] | None:
+    """The draft in ``path``, or None: none, or not readable or damaged (logged)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return _parse(path)
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
         # The error kind only: a decode error's message can quote the file's text.
         log.warning("ignoring an unreadable draft %s (%s)", path.name, type(exc).__name__)
         return None
-    return data if isinstance(data, dict) else None
 
 
 def _mtime(path: Path) -> float | None:

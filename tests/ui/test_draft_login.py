@@ -271,6 +271,32 @@ def test_without_accounts_the_start_user_gets_their_own_draft(
     assert again.loads == ["clerk"] and again.page.form.value("name") == "李四"
 
 
+def test_the_autosave_is_not_fsynced_and_the_close_is(
+    start: Callable[..., Station], qtbot: Any, data_dir: Path
+) -> None:
+    """The debounced autosave runs on the GUI thread: written without fsync (a crash keeps it);
+    closing the window writes the draft durably."""
+    from ui.draft import DraftStore
+
+    clerk = start("clerk")
+    _decline_first_admin(clerk, qtbot)
+    drafts = clerk.window.deps.drafts
+    durable: list[bool] = []
+    real_save = drafts.save
+
+    def save(values: Any, **kw: Any) -> None:
+        durable.append(bool(kw.get("durable", False)))
+        real_save(values, **kw)
+
+    drafts.save = save  # type: ignore[method-assign]
+    _type_applicant(clerk, qtbot, name="李四")
+    assert durable and not any(durable)
+    clerk.window.close()
+    assert durable[-1] is True
+    again = DraftStore(data_dir, operator="clerk").load()
+    assert again is not None and again["form"]["name"] == "李四"
+
+
 def test_the_shared_draft_of_earlier_versions_is_offered_to_nobody(
     start: Callable[..., Station], qtbot: Any, data_dir: Path
 ) -> None:

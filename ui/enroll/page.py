@@ -161,7 +161,8 @@ class EnrollPage(QWidget):
         self._make_actions()
         self._connect_signals()
         self._refresh_buttons()
-        deps.extra["save_draft"] = self.save_draft
+        # The window's close: the last draft goes to the disk durably (the autosave does not).
+        deps.extra["save_draft"] = lambda: self.save_draft(durable=True)
         deps.extra["shutdown_card"] = self.card.shutdown
         deps.extra.setdefault("test_hooks", {}).update(
             {
@@ -257,9 +258,9 @@ class EnrollPage(QWidget):
             self._attach_photo()
 
     # -- draft -------------------------------------------------------------------------------
-    def save_draft(self) -> None:
-        """Autosave (also on close): the form as the current operator's draft; the draft goes
-        once the form equals what was saved."""
+    def save_draft(self, *, durable: bool = False) -> None:
+        """Autosave (also on close, then ``durable``: fsynced, see ``DraftStore.save``): the form
+        as the current operator's draft; the draft goes once the form equals what was saved."""
         if not self._operator_known:
             return
         values = self.form.values()
@@ -273,7 +274,8 @@ class EnrollPage(QWidget):
         ):
             return
         self.deps.drafts.save(
-            {"form": values, "applicant_id": self.applicant_id, "application_id": self.application_id}
+            {"form": values, "applicant_id": self.applicant_id, "application_id": self.application_id},
+            durable=durable,
         )
 
     def _clear_draft(self) -> None:
