@@ -69,13 +69,16 @@ class PhotoOutcome:
 
 class PhotoService:
     """The photo engine's one pipeline (``capture.pipeline.make_photo``), for the shutter, files
-    and the hot folder alike. Holds one still-mode analyzer (loaded on first use, used under a
-    lock: the job pool may call from two threads)."""
+    and the hot folder alike. Holds two still-mode analyzers, each loaded on first use and used
+    under a lock (the job pool may call from two threads): the full one for the checks on the
+    final file, and one without Pose and the expression classifier for the source photo, which
+    only the crop uses (``make_photo``'s ``crop_analyzer``, as in ``capture.batch``)."""
 
     def __init__(self, user_profiles: Path | None = None) -> None:
         self.user_profiles = user_profiles
         self._lock = threading.Lock()
         self._analyzer: Any = None
+        self._crop_analyzer: Any = None
 
     def availability(self) -> Feature:
         for module, attr in (("capture.pipeline", "make_photo"), ("capture.checks", "check_photo")):
@@ -91,11 +94,20 @@ class PhotoService:
             self._analyzer = FaceAnalyzer(still=True)
         return self._analyzer
 
+    def _source_analyzer(self) -> Any:
+        """For the source photo: the crop uses neither Pose nor the expression classifier."""
+        if self._crop_analyzer is None:
+            from capture.face import FaceAnalyzer
+
+            self._crop_analyzer = FaceAnalyzer(still=True, with_pose=False, with_expression=False)
+        return self._crop_analyzer
+
     def close(self) -> None:
         with self._lock:
-            if self._analyzer is not None:
-                self._analyzer.close()
-                self._analyzer = None
+            for analyzer in (self._analyzer, self._crop_analyzer):
+                if analyzer is not None:
+                    analyzer.close()
+            self._analyzer = self._crop_analyzer = None
 
     def make(
         self,
@@ -120,10 +132,14 @@ class PhotoService:
         adjusted = plan is not None
         notes = (ADJUSTED_NOTE,) if adjusted else ()
         with self._lock:
+            # The source is measured only for the solver's crop or the whitening mask: an
+            # adjusted crop alone does not load the source analyzer (make_photo's default then).
+            measured = plan is None or whiten
             made = make_photo(
                 image,
                 profile,
                 analyzer=self._still_analyzer(),
+                crop_analyzer=self._source_analyzer() if measured else None,
                 whiten=whiten,
                 analysis=analysis,
                 plan=plan,
