@@ -40,8 +40,8 @@ _TEXT_FIELDS = tuple(
 
 # ---------------------------------------------------------------------------------------- parse
 def _read_date(key: str, value: Any, *, long_term: bool = False) -> tuple[date | None, FieldIssue | None]:
-    """The date of a JSON value (None for null, "" and 长期), or the problem reading it."""
-    if value is None or value == "":
+    """The date of a JSON value (None for null, blank text and 长期), or the problem reading it."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if not isinstance(value, str):
         return None, FieldIssue(
@@ -73,8 +73,9 @@ def read_applicant_values(
     error ``FieldIssue`` on its key (codes ``unknown_field``, ``missing``, ``wrong_type``,
     ``date_format``, ``not_a_date``, ``unknown_code``), in the order ``parse_applicant_json``
     meets them. A key with a problem is left out of the values; text is trimmed, nothing else
-    is normalised. For callers that report every field at once (the window's form,
-    ``station.validation.form``)."""
+    is normalised. Null or blank dates are None; a None ``valid_until`` means 长期, so with a
+    ``valid_from`` only the written "长期" gives it (absent, null or blank: ``missing``). For
+    callers that report every field at once (the window's form, ``station.validation.form``)."""
     problems: list[FieldIssue] = []
     known = set(REQUIRED_FIELDS) | set(OPTIONAL_FIELDS)
     for key in sorted(k for k in obj if k not in known and k not in extra_keys):
@@ -120,14 +121,24 @@ def read_applicant_values(
     values.setdefault("photo_receipt_number", "")
     if "valid_from" not in obj:
         values["valid_from"] = None
-    if "valid_until" not in obj:
-        if values.get("valid_from") is not None:
+    # With a start date, no end date is a missing one: 长期 (None) has to be written as such.
+    if values.get("valid_from") is not None and values.get("valid_until") is None:
+        if "valid_until" not in obj:
             problems.append(
                 FieldIssue("valid_until", "error", "missing", "missing field (an ISO date or 长期)")
             )
-        else:
-            values["valid_until"] = None
+        elif "valid_until" in values and not _is_long_term(obj["valid_until"]):
+            del values["valid_until"]
+            problems.append(
+                FieldIssue("valid_until", "error", "missing", "missing date (an ISO date or 长期)")
+            )
+    elif "valid_until" not in obj:
+        values["valid_until"] = None
     return values, problems
+
+
+def _is_long_term(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() == LONG_TERM
 
 
 def parse_applicant_json(obj: Mapping[str, Any], *, extra_keys: Collection[str] = ()) -> ApplicantData:
@@ -136,9 +147,11 @@ def parse_applicant_json(obj: Mapping[str, Any], *, extra_keys: Collection[str] 
     Raises ``InputError`` (one line naming the field) for a missing required key, a value of the
     wrong type, an unknown key (a typo would silently lose data; ``extra_keys`` lists keys the
     caller handles itself), or a date that is not ISO (``valid_until`` may also be "长期").
-    ``photo_receipt_number`` and ``valid_from`` may be absent or null (under 16; a document with
-    no validity such as 户口簿). Text is trimmed, letters of ID numbers and the pinyin are
-    upper-cased; nothing else is changed, so ``validate_applicant`` still sees inner tabs.
+    ``photo_receipt_number`` and ``valid_from`` may be absent, null or blank (under 16; a
+    document with no validity such as 户口簿); with a ``valid_from``, ``valid_until`` is a date
+    or "长期", never blank (a blank is a missing date, not 长期). Text is trimmed, letters of ID
+    numbers and the pinyin are upper-cased; nothing else is changed, so ``validate_applicant``
+    still sees inner tabs.
     ``read_applicant_values`` gives every problem instead of the first."""
     if not isinstance(obj, Mapping):
         raise InputError(f"applicant: expected a JSON object, got {type(obj).__name__}")

@@ -8,8 +8,8 @@ A blank field means:
 
 - ``valid_from``, ``photo_receipt_number``: no value (a document without validity dates; under
   16, or the receipt the station issues when it saves);
-- ``valid_until``: no value when ``valid_from`` is blank too, else a missing end date (长期 has
-  to be typed: a blank is never read as 长期);
+- ``valid_until``: as in the JSON (``read_applicant_values``): no value when ``valid_from`` is
+  blank too, else a missing end date (长期 has to be typed: a blank is never read as 长期);
 - the optional fields (``station.domain.OPTIONAL_FIELDS``): empty;
 - any other field: missing, reported by ``validate_applicant`` (``required``), or for
   ``birth_date`` by the reading (``missing``).
@@ -37,7 +37,7 @@ __all__ = ["FORM_FIELDS", "FormReading", "number_fills", "read_applicant_form"]
 
 FORM_FIELDS = tuple(f.name for f in dataclasses.fields(ApplicantData))
 _BLANK_IS_NONE = frozenset({"valid_from", "photo_receipt_number"})
-_BLANK_IS_ABSENT = frozenset({*OPTIONAL_FIELDS, "valid_until"})
+_BLANK_IS_ABSENT = frozenset(OPTIONAL_FIELDS)
 # Stand-ins for a field that cannot be read, so that the other fields are still checked.
 _STAND_IN_BIRTH = date(2000, 1, 1)
 _STAND_INS: dict[str, Any] = {"valid_from": None, "valid_until": None, "card_type": "urban"}

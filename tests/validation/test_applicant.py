@@ -6,7 +6,12 @@ from typing import Any
 import pytest
 
 from station.errors import InputError
-from station.validation import normalize_applicant, parse_applicant_json, validate_applicant
+from station.validation import (
+    normalize_applicant,
+    parse_applicant_json,
+    read_applicant_values,
+    validate_applicant,
+)
 from tests.validation.helpers import BASE, TODAY, make_id, record, wrong_check
 
 
@@ -29,6 +34,28 @@ def test_parse_types_and_long_term() -> None:
     assert d.valid_from == date(2010, 1, 1)
     assert d.birth_date == date(1960, 1, 1)
     assert validate_applicant(d, today=TODAY) == []
+
+
+@pytest.mark.parametrize("blank", ["", "  ", None])
+def test_parse_blank_valid_until_is_missing_not_long_term(blank: Any) -> None:
+    # A blank end date was read as None, which means 长期: the command line's
+    # ``enroll edit --set valid_until=`` and JSON imports saved a long-term validity.
+    with pytest.raises(InputError) as e:
+        parse_applicant_json({**BASE, "valid_until": blank})
+    assert str(e.value) == "valid_until: missing date (an ISO date or 长期)"
+    values, problems = read_applicant_values({**BASE, "valid_until": blank})
+    assert [(p.field, p.code) for p in problems] == [("valid_until", "missing")]
+    assert "valid_until" not in values
+
+
+def test_parse_no_validity_dates_at_all() -> None:
+    for blank in ("", None):
+        d = parse_applicant_json({**BASE, "document_type": "02", "valid_from": blank, "valid_until": blank})
+        assert (d.valid_from, d.valid_until) == (None, None)
+    d = parse_applicant_json({k: v for k, v in BASE.items() if k not in ("valid_from", "valid_until")})
+    assert (d.valid_from, d.valid_until) == (None, None)
+    with pytest.raises(InputError, match=r"^valid_until: missing field"):
+        parse_applicant_json({k: v for k, v in BASE.items() if k != "valid_until"})
 
 
 def test_parse_normalises() -> None:

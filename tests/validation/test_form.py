@@ -13,6 +13,7 @@ from station.validation import (
     number_fills,
     parse_applicant_json,
     read_applicant_form,
+    read_applicant_values,
     upgrade_15_to_18,
 )
 from tests.validation.helpers import BASE, TODAY, make_id, wrong_check
@@ -85,6 +86,15 @@ def test_blank_valid_until_is_not_long_term() -> None:
     )
     assert r.valid, r.issues
     assert r.data is not None and r.data.valid_until is None
+
+
+def test_blank_valid_until_reads_as_in_the_json() -> None:
+    # One rule for the window and the JSON (station enroll add/edit): read_applicant_values'.
+    for blank in ("", "  "):
+        r = read(valid_until=blank)
+        _values, problems = read_applicant_values({**BASE, "valid_until": blank})
+        assert list(r.issues) == problems
+        assert [str(i) for i in r.issues] == ["valid_until: missing date (an ISO date or 长期)"]
 
 
 def test_blank_birth_date_is_missing() -> None:
