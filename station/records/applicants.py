@@ -14,6 +14,7 @@ link the old one (``records.cards``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -38,7 +39,8 @@ from station.records.status import (
     REPLACEABLE_CARD_STATUSES,
 )
 from station.records.types import ApplicantRecord, ApplicantSummary, EnrollResult, Page
-from station.validation.documents import normalize_document_number
+from station.validation.documents import full_width_to_ascii, normalize_document_number
+from station.validation.idnumber import upgrade_15_to_18
 
 __all__ = [
     "DATA_FIELDS",
@@ -47,6 +49,7 @@ __all__ = [
     "find_by_document_number",
     "get_applicant",
     "list_page",
+    "lookup_forms",
     "search",
     "update_applicant",
     "validate",
@@ -56,19 +59,27 @@ DATA_FIELDS = tuple(f.name for f in dataclasses.fields(ApplicantData))
 MAX_PAGE_SIZE = 500
 
 
-def _lookup_forms(number: str) -> list[str]:
-    """The stored forms a number typed without its document type can have: as trimmed (types
-    that keep case), then upper-cased (ID numbers' X, passports, permits)."""
-    n = number.strip()
-    return list(dict.fromkeys((n, n.upper())))
+def lookup_forms(number: str) -> tuple[str, ...]:
+    """The stored forms (``normalize_document_number``'s, for some type) a document number given
+    without its type can have, in order of preference: in ASCII (``full_width_to_ascii``) and
+    trimmed, as the types that keep their case store it; upper-cased, as ID numbers, passports
+    and permits are stored; for a 15-digit ID number, its 18-digit form (validation refuses 15
+    digits, imports convert them). The one lookup of a person's number for the records, the
+    imports and the reference data (``station.transfer``)."""
+    n = full_width_to_ascii(number).strip()
+    forms = [n, n.upper()]
+    with contextlib.suppress(ValueError):  # IdNumberError: not a 15-digit ID number
+        forms.append(upgrade_15_to_18(n))
+    return tuple(dict.fromkeys(forms))
 
 
 def _by_number(session: Session, number: str) -> Applicant | None:
-    for form in _lookup_forms(number):
-        row = session.execute(select(Applicant).where(Applicant.document_number == form)).scalar()
-        if row is not None:
-            return row
-    return None
+    forms = lookup_forms(number)
+    rows = {
+        r.document_number: r
+        for r in session.execute(select(Applicant).where(Applicant.document_number.in_(forms))).scalars()
+    }
+    return next((rows[f] for f in forms if f in rows), None)
 
 
 def validate(data: ApplicantData, *, today: date | None = None) -> tuple[FieldIssue, ...]:
@@ -227,7 +238,7 @@ def find_by_document_number(
     session: Session, number: str, document_type: str | None = None
 ) -> ApplicantRecord | None:
     """The person with this document number, normalised as it was stored: by its type's rule
-    when ``document_type`` is given, else as typed and upper-cased (the two stored forms)."""
+    when ``document_type`` is given, else in each form of ``lookup_forms``."""
     if document_type is not None:
         number = normalize_document_number(document_type, number)
         row = session.execute(select(Applicant).where(Applicant.document_number == number)).scalar()

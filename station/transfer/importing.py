@@ -9,11 +9,13 @@ column and why; notes (warnings) say what was accepted but is worth a look.
 Columns are found by their header, in Chinese or English (``COLUMNS``); unknown columns are kept
 in the record's ``extra``. A file without a document-number column is refused as a whole.
 
-Document numbers are read by ``station.validation`` as if typed in the window (trimmed,
-upper-cased where the type's letters are upper case, checked), with the type their shape says
-(ID number, 港澳台 residence permit, permanent residence card, 港澳 or 台湾 permit, passport,
-other): a row stores the number the window would store for that text, or is refused with the
-window's message. A 15-digit ID number is converted to 18 digits (with a note).
+Document numbers are read by ``station.validation`` as if typed in the window (full-width
+characters in ASCII, trimmed, upper-cased where the type's letters are upper case, checked),
+with the type their ASCII shape says (ID number, 港澳台 residence permit, permanent residence
+card, 港澳 or 台湾 permit, passport, other): a row stores the number the window would store for
+that text, or is refused with the window's message; a number with blanks inside is refused. A
+15-digit ID number is converted to 18 digits (with a note). People and their applications are
+found by the records' own lookup (``records.applicants.lookup_forms``).
 
 Rejections move the application they hit from ``submitted`` to ``rejected`` (through the records
 services, which audit the move), so the person appears in the kiosk's retake queue
@@ -36,12 +38,17 @@ from station.db.models import Applicant, Application, ReferenceRecord, Rejection
 from station.domain import FieldIssue, mask_id
 from station.errors import InputError
 from station.records import audit
+from station.records.applicants import lookup_forms
 from station.records.applications import set_status
 from station.transfer.tables import Table, read_table
 from station.validation import codes
-from station.validation.documents import check_document_number, normalize_document_number
+from station.validation.documents import (
+    check_document_number,
+    full_width_to_ascii,
+    normalize_document_number,
+)
 from station.validation.idnumber import HMT_PREFIXES, IdNumberError, upgrade_15_to_18
-from station.validation.text import clean_text
+from station.validation.text import clean_text, forbidden_chars
 
 __all__ = [
     "COLUMNS",
@@ -184,20 +191,20 @@ def _text(value: Any) -> str:
 
 
 # ------------------------------------------------------------------------------------ values
-_FOREIGN_OLD = re.compile(r"[A-Z]{3}\d{12}")
-_HK_MO = re.compile(r"[HM]\d{6,10}")
+_FOREIGN_OLD = re.compile(r"[A-Z]{3}\d{12}", re.ASCII)
+_HK_MO = re.compile(r"[HM]\d{6,10}", re.ASCII)
 
 
 def _document_type(number: str) -> str:
-    """The document type (``validation.codes``) a number is read as: the files carry no type, so
-    it is the type a clerk would pick in the window for a number of this shape. Digit strings
-    (full-width ones too, and with a final X) are ID numbers unless 8 or 10 ASCII digits (a
-    Taiwan permit): 18 starting with 9 a foreigner's permanent residence card, 810000/820000/
-    830000 a 港澳台 residence permit. Then the older permanent residence card, the 港澳 permit,
-    letters and digits (passport rule), anything else (the free rule)."""
+    """The document type (``validation.codes``) a number is read as (``number``: in ASCII where
+    it has a full-width form, trimmed, no blanks inside): the files carry no type, so it is the
+    type a clerk would pick in the window for a number of this shape. Digit strings (with a
+    final X) are ID numbers unless 8 or 10 ASCII digits (a Taiwan permit): 18 starting with 9 a
+    foreigner's permanent residence card, 810000/820000/830000 a 港澳台 residence permit. Then
+    the older permanent residence card, the 港澳 permit, letters and digits (passport rule),
+    anything else (the free rule)."""
     u = number.upper()
-    joined = "".join(u.split())  # an ID number with blanks inside still reads as one
-    body = joined[:-1] if joined.endswith(("X", "Ｘ")) else joined
+    body = u[:-1] if u.endswith("X") else u
     if body.isdigit() and not (u.isascii() and len(u) in (8, 10)):
         if len(u) == 18 and u.startswith("9"):
             return "09"
@@ -218,17 +225,21 @@ def _checked(document_type: str, number: str) -> tuple[str, list[FieldIssue]]:
     n = normalize_document_number(document_type, number)
     try:
         return n, check_document_number(document_type, n)
-    except ValueError:  # the validation library could not read it at all (non-ASCII digits)
+    except ValueError:  # the validation library could not read it at all (digits of other scripts)
         raise _Refuse("document_number", "not a usable document number") from None
 
 
 def _document_number(value: Any) -> tuple[str, str, list[str]]:
     """(number in the form the records store, the number as written, notes) or _Refuse.
 
-    The number goes through ``station.validation`` as if typed in the window with the type
-    ``_document_type`` reads: trimmed, upper-cased for the types whose letters are upper case,
-    checked; errors refuse the row, warnings become notes. One difference, the import's own: a
-    15-digit ID number (refused in the window with its 18-digit form) is converted to that form.
+    Full-width letters and digits become ASCII first (as in the window), so the type is read
+    from the shape the window would check. A number with blanks inside is refused (the window
+    keeps them, and refuses them in an ID number; a file's number with a blank inside would
+    never find its person). The number then goes through ``station.validation`` as if typed in
+    the window with the type ``_document_type`` reads: trimmed, upper-cased for the types whose
+    letters are upper case, checked; errors refuse the row, warnings become notes. One
+    difference, the import's own: a 15-digit ID number (refused in the window with its
+    18-digit form) is converted to that form.
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         digits = str(int(value)) if float(value).is_integer() else str(value)
@@ -242,8 +253,10 @@ def _document_number(value: Any) -> tuple[str, str, list[str]]:
     written = clean_text("" if value is None else str(value))
     if not written:
         raise _Refuse("document_number", "no document number")
-    doc_type = _document_type(written)
-    n, issues = _checked(doc_type, written)
+    ascii_form = full_width_to_ascii(written).strip()
+    if any(c.isspace() for c in ascii_form) and not forbidden_chars(ascii_form):
+        raise _Refuse("document_number", "blanks inside the number")
+    n, issues = _checked(_document_type(ascii_form), ascii_form)
     notes: list[str] = []
     if any(i.code == "fifteen_digits" for i in issues):
         try:
@@ -257,13 +270,6 @@ def _document_number(value: Any) -> tuple[str, str, list[str]]:
         raise _Refuse("document_number", errors[0].message)
     notes += [i.message for i in issues]
     return n, written, notes
-
-
-def _lookup_forms(number: str, written: str) -> tuple[str, ...]:
-    """The stored forms a person's number can have: validation's form for the type read here,
-    and the number as written and upper-cased (the records' own lookup, for types that keep
-    the case)."""
-    return tuple(dict.fromkeys((number, written, written.upper())))
 
 
 def _sex(value: Any) -> str:
@@ -438,7 +444,7 @@ def _import_rejections(
         raw_number = _cell(cells, columns["document_number"])
         try:
             number, written, row_notes = _document_number(raw_number)
-            forms = _lookup_forms(number, written)
+            forms = lookup_forms(written)
             reason = _text(_cell(cells, columns["reason"]))
             if not reason:
                 raise _Refuse("reason", "no reason given")
@@ -554,5 +560,5 @@ def _extra(table: Table, cells: tuple[Any, ...], columns: dict[str, int]) -> dic
 
 
 def _masked(value: Any) -> str:
-    t = "".join(_text(value).split())
+    t = "".join(full_width_to_ascii(_text(value)).split())
     return mask_id(t) if t else ""

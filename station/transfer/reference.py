@@ -4,36 +4,24 @@ confirmation form and the window show)."""
 
 from __future__ import annotations
 
-import contextlib
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.compare import Comparison, ReferenceData, compare
 from station.db.models import Application, ReferenceRecord
+from station.records.applicants import get_applicant, lookup_forms
 from station.records.errors import NotFound
-from station.validation.idnumber import parse_resident_id
-from station.validation.text import clean_text
 
 __all__ = ["comparison_for_application", "find_reference"]
 
 
-def _lookup_forms(document_number: str) -> tuple[str, ...]:
-    """The forms an imported number is stored in (``importing``: validation's form for its
-    type), for a number given without its type: as written and upper-cased, as the records'
-    own lookup does, and for a 15-digit ID number its 18-digit form (imports convert them)."""
-    n = clean_text(document_number)
-    forms = [n, n.upper()]
-    with contextlib.suppress(ValueError):  # IdNumberError, or digits the library cannot read
-        forms.append(parse_resident_id(n.upper(), allow_15=True).number)
-    return tuple(dict.fromkeys(forms))
-
-
 def find_reference(session: Session, document_number: str) -> ReferenceData | None:
-    """The newest reference record for this number (as stored for a person, or as written)."""
+    """The newest reference record for this number, in any of the forms a person's number is
+    stored in (``records.applicants.lookup_forms``: imports store validation's form for the
+    type the number's shape says, 15-digit ID numbers converted)."""
     r = session.execute(
         select(ReferenceRecord)
-        .where(ReferenceRecord.document_number.in_(_lookup_forms(document_number)))
+        .where(ReferenceRecord.document_number.in_(lookup_forms(document_number)))
         .order_by(ReferenceRecord.imported_at.desc(), ReferenceRecord.id.desc())
         .limit(1)
     ).scalar()
@@ -53,7 +41,6 @@ def find_reference(session: Session, document_number: str) -> ReferenceData | No
 def comparison_for_application(session: Session, application_id: int) -> Comparison:
     """Compare an application's person (and whether it has an accepted photo) with the reference
     data on file."""
-    from station.records.applicants import get_applicant
     from station.records.photos import accepted_photo_id
 
     app = session.get(Application, application_id)

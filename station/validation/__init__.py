@@ -27,6 +27,7 @@ from station.validation.applicant import (
 from station.validation.documents import (
     check_document_number,
     check_document_type,
+    full_width_to_ascii,
     normalize_document_number,
     parse_document_number,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "clean_text",
     "errors",
     "forbidden_chars",
+    "full_width_to_ascii",
     "gbk_length",
     "has_valid_check",
     "mod11_2",

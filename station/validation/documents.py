@@ -34,6 +34,7 @@ from station.validation.text import check_text
 __all__ = [
     "check_document_number",
     "check_document_type",
+    "full_width_to_ascii",
     "normalize_document_number",
     "parse_document_number",
 ]
@@ -48,12 +49,19 @@ FIELD = "document_number"
 _FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
 
 
+def full_width_to_ascii(text: str) -> str:
+    """``text`` with full-width letters, digits and signs (U+FF01..U+FF5E) and the ideographic
+    space as their ASCII forms: a Chinese input method's full-width mode types ＩＤ numbers as
+    "１１０１…". Nothing else changes (no trimming, no case)."""
+    return text.translate(_FULL_WIDTH)
+
+
 def normalize_document_number(document_type: str, number: str) -> str:
-    """Trim, turn full-width letters, digits and brackets into ASCII (a Chinese input method's
-    full-width mode types ＩＤ numbers as "１１０１…"), and upper-case the letters of numbers whose
-    letters are always upper case (ID numbers' X, passports, permits). Does not convert a
-    15-digit number: see ``idnumber.upgrade_15_to_18``."""
-    n = number.translate(_FULL_WIDTH).strip()
+    """Trim, turn full-width letters, digits and brackets into ASCII (``full_width_to_ascii``),
+    and upper-case the letters of numbers whose letters are always upper case (ID numbers' X,
+    passports, permits). Does not convert a 15-digit number: see
+    ``idnumber.upgrade_15_to_18``."""
+    n = full_width_to_ascii(number).strip()
     if codes.number_rule(document_type) in (
         "gb11643",
         "hmt_residence",

@@ -58,3 +58,34 @@ def test_id_numbers_are_stored_trimmed_and_found_with_a_lower_case_x(db: Databas
         for kind in ("01", None):
             found = applicants.find_by_document_number(s, f" {number.lower()}", kind)
             assert found is not None and found.id == res.applicant_id
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_one_lookup_finds_full_width_and_15_digit_forms(db: Database) -> None:
+    """``lookup_forms`` is the one lookup of a number given without its type (records, imports,
+    reference data): full-width text and the 15-digit form of an ID number find the person."""
+    born_19xx = applicant(12, birth_date=date(1975, 3, 9))
+    from tests.records.factory import id_number
+
+    number = id_number(date(1975, 3, 9), 31)
+    permit = applicant(13, document_type="06", document_number="h12345678", nationality="HKG")
+    with db.session() as s:
+        person = applicants.enroll(
+            s, born_19xx.replace(document_number=number, sex="1"), operator="clerk", station_code="000001"
+        )
+        holder = applicants.enroll(s, permit, operator="clerk", station_code="000001")
+    assert applicants.lookup_forms(_fullwidth(" h12345678")) == ("h12345678", "H12345678")
+    assert applicants.lookup_forms(number[:6] + number[8:17])[-1] == number
+    with db.session(readonly=True) as s:
+        for typed, who in (
+            (_fullwidth(number), person.applicant_id),
+            (number[:6] + number[8:17], person.applicant_id),
+            (_fullwidth("h12345678"), holder.applicant_id),
+            ("\u3000" + _fullwidth("H12345678"), holder.applicant_id),
+        ):
+            found = applicants.find_by_document_number(s, typed)
+            assert found is not None and found.id == who, typed
+            assert [r.applicant_id for r in applicants.search(s, typed)] == [who], typed

@@ -75,6 +75,16 @@ CASES = (
     ),
     Case("permanent residence (old)", "09", "usa118005171234", "USA118005171234", {"nationality": "USA"}),
     Case("other document: its case is kept", "99", "ep-2024-0815a", "ep-2024-0815a"),
+    # An input method's full-width mode: the type is read from the ASCII form.
+    Case("full-width 港澳 permit", "06", "h23456789", _fullwidth("h23456789"), {"nationality": "HKG"}),
+    Case("full-width 台湾 permit", "07", "76543210", _fullwidth("76543210"), {"nationality": "TWN"}),
+    Case(
+        "full-width permanent residence (2023)",
+        "09",
+        id_number(BORN, 19, "911840"),
+        _fullwidth(id_number(BORN, 19, "911840")),
+        {"nationality": "USA"},
+    ),
 )
 
 
@@ -120,15 +130,17 @@ def test_reference_rows_give_the_numbers_the_window_stores(db: Database, tmp_pat
     for path in (_write_csv(tmp_path / "ref.csv", rows), _write_xlsx(tmp_path / "ref.xlsx", rows)):
         rep = import_reference(db, path, operator=OP)
         assert rep.refused == () and rep.imported == len(CASES), [str(i) for i in rep.refused]
-        assert [n.row for n in rep.notes if "15-digit" in n.message] == [4]
+        assert [(n.row, n.message) for n in rep.notes] == [(4, "15-digit number converted to 18 digits")]
         with db.session(readonly=True) as s:
             stored = set(s.execute(select(ReferenceRecord.document_number)).scalars())
             assert stored == {p.data.document_number for p in people}
             for case, person, app_id in zip(CASES, people, app_ids, strict=True):
                 ref = find_reference(s, person.data.document_number)
                 assert ref is not None and ref.source == path.name, case.label
+                assert find_reference(s, _fullwidth(case.typed)) == ref, case.label
                 assert comparison_for_application(s, app_id).item("id_number").mark == AGREE, case.label
     assert people[0].data.document_number == ID_X and people[3].data.document_number == "H12345678"
+    assert people[9].data.document_number == "H23456789"
 
 
 def _window(document_type: str, text: str) -> tuple[str | None, str]:
@@ -150,7 +162,6 @@ def test_numbers_the_window_refuses_are_refused(db: Database, tmp_path: Path) ->
         _fullwidth(good),  # full-width digits
         _fullwidth(ID_X.lower()),
         _fullwidth(ID_15[:6] + ID_15[8:17]),  # full-width 15 digits
-        good[:6] + " " + good[6:],  # a blank inside
         good[:17],  # a digit short
         good[:17] + ("0" if good[17] != "0" else "1"),  # wrong check character
         "123",
@@ -192,3 +203,46 @@ def test_rejection_rows_find_people_as_the_window_saved_them(db: Database, tmp_p
         assert {applications.get_application(s, a).status for a in (permit, other)} == {"collected"}
         found = {r.application_id: r.document_number for r in s.execute(select(Rejection)).scalars()}
     assert found == {submitted[0]: ID_X, submitted[1]: ID_15, permit: "H12345678", other: "ep-2024-0815a"}
+
+
+def test_numbers_with_blanks_inside_are_refused(db: Database, tmp_path: Path) -> None:
+    """A blank inside a number is not removed (the window does not remove it either, and refuses
+    it in an ID number): whatever the number's shape, the row is refused and says why."""
+    good = id_number(BORN, 21)
+    texts = [
+        good[:6] + " " + good[6:],
+        _fullwidth(good[:6]) + "\u3000" + _fullwidth(good[6:]),  # an ideographic space
+        "H 12345678",
+        "8765 4321",
+        "USA 118005171234",
+    ]
+    rows: list[list[Any]] = [["证件号码", "姓名"]] + [[t, f"人{i}"] for i, t in enumerate(texts)]
+    rep = import_reference(db, _write_csv(tmp_path / "blanks.csv", rows), operator=OP)
+    assert rep.imported == 0
+    assert [(i.row, i.column, i.message) for i in rep.refused] == [
+        (row, "document_number", "blanks inside the number") for row in range(2, 2 + len(texts))
+    ]
+
+
+def test_rejection_rows_in_full_width_find_the_person(db: Database, tmp_path: Path) -> None:
+    permit, tw, resident = CASES[9], CASES[10], CASES[11]
+    apps = [_enroll_typed(db, 20 + i, case) for i, case in enumerate((permit, tw, resident))]
+    rows: list[list[Any]] = [
+        ["证件号码", "异常原因"],
+        [permit.written, "照片背景不是白色"],
+        [tw.written, "照片模糊"],
+        [resident.written, "姓名与公安不一致"],
+    ]
+    rep = import_rejections(db, _write_csv(tmp_path / "rej.csv", rows), operator=OP)
+    assert rep.refused == () and rep.imported == 3
+    assert [(n.row, n.message) for n in rep.notes] == [
+        (row, "the application is collected, not submitted: status left as it is") for row in (2, 3, 4)
+    ]
+    with db.session(readonly=True) as s:
+        found = {r.application_id: r.document_number for r in s.execute(select(Rejection)).scalars()}
+        stored = [
+            applicants.get_applicant(s, applications.get_application(s, a).applicant_id).data.document_number
+            for a in apps
+        ]
+    assert found == dict(zip(apps, stored, strict=True))
+    assert stored[0] == "H23456789"
