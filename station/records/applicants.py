@@ -28,6 +28,7 @@ from station.db.models import Applicant, Application, Card, Unit
 from station.domain import ApplicantData, FieldIssue, mask_id
 from station.errors import InputError
 from station.records import audit
+from station.records.applications import info as application_info
 from station.records.applications import new_application
 from station.records.errors import Duplicate, InvalidTransition, NotFound
 from station.records.photos import with_accepted_photo
@@ -38,7 +39,7 @@ from station.records.status import (
     LABELS,
     REPLACEABLE_CARD_STATUSES,
 )
-from station.records.types import ApplicantRecord, ApplicantSummary, EnrollResult, Page
+from station.records.types import ApplicantRecord, ApplicantSummary, ApplicationInfo, EnrollResult, Page
 from station.validation.documents import full_width_to_ascii, normalize_document_number
 from station.validation.idnumber import upgrade_15_to_18
 
@@ -50,6 +51,7 @@ __all__ = [
     "get_applicant",
     "list_page",
     "lookup_forms",
+    "of_unit",
     "search",
     "update_applicant",
     "validate",
@@ -245,6 +247,18 @@ def find_by_document_number(
     else:
         row = _by_number(session, number)
     return None if row is None else _record(row)
+
+
+def of_unit(session: Session, unit_id: int) -> tuple[tuple[ApplicationInfo, ApplicantData], ...]:
+    """A unit's active applications with their people, oldest first, in one query (the
+    applications joined with their applicants, however many there are)."""
+    rows = session.execute(
+        select(Application, Applicant)
+        .join(Applicant, Applicant.id == Application.applicant_id)
+        .where(Application.unit_id == unit_id, Application.active.is_(True))
+        .order_by(Application.id)
+    )
+    return tuple((application_info(app), _data(person)) for app, person in rows)
 
 
 def update_applicant(
