@@ -42,6 +42,14 @@ Each command's access (``tests/cli/test_access.py`` checks this table against th
     card pin: reset                                     write   --password-stdin: password first, PINs after
 
 A parser that declares nothing counts as ``write``.
+
+For a ``write`` command, ``--password-stdin`` makes the first line of standard input the
+operator's password whatever the database holds: with no operator accounts nobody asks for it,
+and a command that reads more lines after it (``card pin reset --new``: the PIN) drops it
+unread (``lines_after_password``), so the same input never means something else on a fresh
+install. (``own`` commands say what their lines are: station/cli/users.py.)
+A command whose own input can come from standard input declares the argument that says so
+(``stdin_input``); main refuses it together with ``--password-stdin`` before anyone logs in.
 """
 
 from __future__ import annotations
@@ -66,9 +74,12 @@ __all__ = [
     "add_password_stdin",
     "authenticate",
     "establish_operator",
+    "lines_after_password",
     "own_login",
     "read_password",
     "reads",
+    "stdin_conflict",
+    "stdin_input",
     "writes",
 ]
 
@@ -108,6 +119,25 @@ def own_login(parser: argparse.ArgumentParser) -> None:
     add_password_stdin(parser)
 
 
+def stdin_input(parser: argparse.ArgumentParser, dest: str, option: str) -> None:
+    """Declare that ``option`` (stored in ``dest``) reads the command's input from standard
+    input when given ``-``: then it cannot be combined with ``--password-stdin``."""
+    parser.set_defaults(stdin_input=(dest, option))
+
+
+def stdin_conflict(args: argparse.Namespace) -> str | None:
+    """The usage error of a command whose input and password would both come from standard
+    input, else None (checked by main before the login, so nothing of the input is taken for a
+    password)."""
+    declared: tuple[str, str] | None = getattr(args, "stdin_input", None)
+    if declared is None or not getattr(args, "password_stdin", False):
+        return None
+    dest, option = declared
+    if getattr(args, dest, None) != "-":
+        return None
+    return f"{option} - and --password-stdin both read standard input: give a file instead"
+
+
 def access_of(args: argparse.Namespace) -> str:
     """The parsed command's access (``write`` when its parser declares none)."""
     access: Access = getattr(args, "access", WRITE)
@@ -129,6 +159,15 @@ def read_password(ctx: Context, prompt: str) -> str:
         return getpass.getpass(prompt)
     except EOFError as exc:
         raise InputError("password: none given") from exc
+
+
+def lines_after_password(ctx: Context) -> list[str]:
+    """With ``--password-stdin``: the lines of standard input that follow the operator's
+    password (handed out in order by popping). The first line is the password even when none was
+    asked for (no operator accounts): it is dropped unread, never kept or shown."""
+    if ctx.password_lines is None:
+        ctx.password_lines = sys.stdin.read().splitlines()[1:]
+    return ctx.password_lines
 
 
 def authenticate(ctx: Context, role: str, why: str) -> OperatorInfo:

@@ -8,9 +8,12 @@
                          [--card STATE.json] [--alg 3des|sm4] [--reinsert-after S]
 
 APPLICATION is an application id or its retrieval code. PINs are read from the terminal without
-echo, or one per line from stdin; never from the command line, never logged. ``encode`` and
-``pin reset`` are recorded: once operator accounts exist, the ``--operator`` gives their password
-first (prompt, or ``--password-stdin``: the first line of stdin, any PINs after it). Failures are one
+echo, or one per line from stdin; never from the command line, never stored or logged.
+``encode`` and ``pin reset`` are recorded: once operator accounts exist, the ``--operator``
+gives their password first (prompt, or ``--password-stdin``). Only these two take
+``--password-stdin``; with it the first line of stdin is always the operator's password and
+the new PIN of ``pin reset --new`` is the line after it, also with no operator accounts (the
+first line is then dropped unread), so a password is never taken for a PIN. Failures are one
 line on stderr: exit 3 for a missing reader, card, key service or a card that went away, 2 for
 a wrong PIN (with tries left), 1 for a blocked PIN or a refused action (station/cli/main.py).
 """
@@ -25,7 +28,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from station.cli.auth import READ, WRITE, reads, writes
+from station.cli.auth import lines_after_password, reads, writes
 from station.cli.context import Context
 from station.errors import InputError
 from station.files import write_atomic
@@ -66,13 +69,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     enc.set_defaults(handler=_encode)
 
     pin = csub.add_parser("pin", help="verify, change or reset the card PIN")
-    pin.add_argument(
-        "pin_action", choices=("verify", "change", "reset", "tries"), metavar="verify|change|reset|tries"
-    )
-    _reader_arg(pin)
-    pin.add_argument("--new", action="store_true", help="reset: ask for a new PIN instead of the initial PIN")
-    writes(pin, _pin_access)  # reset is recorded in the audit trail; the others are not
-    pin.set_defaults(handler=_pin)
+    psub = pin.add_subparsers(dest="pin_action", metavar="verify|change|reset|tries", required=True)
+    for action, help_text in (
+        ("verify", "check the PIN (the card counts wrong tries)"),
+        ("change", "change the PIN: the current one, then the new one"),
+        ("reset", "unblock the PIN: back to the initial PIN, or --new"),
+        ("tries", "how many PIN tries are left"),
+    ):
+        pa = psub.add_parser(action, help=help_text)
+        _reader_arg(pa)
+        if action == "reset":
+            pa.add_argument("--new", action="store_true", help="ask for a new PIN instead of the initial PIN")
+            writes(pa)  # recorded in the audit trail; --password-stdin: password first, the PIN after
+        else:
+            reads(pa)  # the card checks the PIN; nothing recorded, no password
+        pa.set_defaults(handler=_pin)
 
     emu = csub.add_parser("emulate", help="present an emulated card to pcscd's vpcd driver (tests, training)")
     emu.add_argument("--host", default="127.0.0.1", help="vpcd host (default 127.0.0.1)")
@@ -98,10 +109,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     reads(emu)
     emu.set_defaults(handler=_emulate)
-
-
-def _pin_access(args: argparse.Namespace) -> str:
-    return WRITE if args.pin_action == "reset" else READ
 
 
 def _reader_arg(p: argparse.ArgumentParser) -> None:
@@ -228,11 +235,20 @@ def _encode(ctx: Context) -> int:
     return 0
 
 
+def _pins_after_password(ctx: Context) -> bool:
+    """``--password-stdin`` (pin reset only): stdin is the operator's password, then the PINs."""
+    return bool(getattr(ctx.args, "password_stdin", False))
+
+
 def _ask_pin(ctx: Context, prompt: str) -> str:
-    if ctx.password_lines is not None:  # --password-stdin read standard input: the PINs follow
-        if not ctx.password_lines:
-            raise InputError("no PIN on stdin (give one PIN per line)")
-        value = ctx.password_lines.pop(0).strip()
+    if _pins_after_password(ctx):
+        lines = lines_after_password(ctx)
+        if not lines:
+            raise InputError(
+                "no PIN on stdin after the operator's password (--password-stdin: the password "
+                "first, then one PIN per line)"
+            )
+        value = lines.pop(0).strip()
     elif sys.stdin.isatty():
         value = getpass.getpass(prompt)
     else:
@@ -247,7 +263,7 @@ def _ask_pin(ctx: Context, prompt: str) -> str:
 
 def _ask_new_pin(ctx: Context) -> str:
     new = _ask_pin(ctx, "New PIN: ")
-    if ctx.password_lines is None and sys.stdin.isatty() and _ask_pin(ctx, "New PIN again: ") != new:
+    if not _pins_after_password(ctx) and sys.stdin.isatty() and _ask_pin(ctx, "New PIN again: ") != new:
         raise InputError("the two new PINs differ")
     return new
 

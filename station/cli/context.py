@@ -9,7 +9,8 @@ once ``station.cli.auth`` has settled it for this invocation (the table of which
 it is in that module): the user name of an operator whose password was checked, or, on a
 database with no operator accounts at all, the claim marked ``NAME (unverified, os user LOGIN)``.
 Asking for ``actor`` before that is a programming error (``RuntimeError``), so a command that
-writes cannot name an unchecked operator by accident."""
+writes cannot name an unchecked operator by accident. ``display_name`` is the name printed on
+what is handed out (forms, the photo receipt): the operator's display name, never the OS login."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ class Context:
     settings: Settings
     db_url: str
     operator: str  # the name as given: a claim, checked only by station.cli.auth
-    os_user: str = ""  # the OS login name running the command
+    os_user: str = field(default_factory=_os_user)  # the OS login name running the command
     # ``--password-stdin``: standard input read once, its lines handed out in order
     # (station.cli.auth.read_password); None until the first password is asked for.
     password_lines: list[str] | None = None
@@ -92,13 +93,22 @@ class Context:
     def has_actor(self) -> bool:
         return self._actor is not None
 
+    @property
+    def display_name(self) -> str:
+        """The name printed on forms and receipts handed out: the logged-in operator's display
+        name (else their user name); without a login, the name as given, without the
+        "unverified" mark and the OS login, which belong to the audit trail only."""
+        if self.verified is not None:
+            return self.verified.display_name or self.verified.username
+        return _clean(self.operator, _NAME_MAX)
+
     def set_verified(self, info: OperatorInfo) -> None:
         self.verified = info
         self._actor = info.username
 
     def set_unverified(self) -> None:
         self.verified = None
-        self._actor = unverified_name(self.operator, self.os_user or _os_user())
+        self._actor = unverified_name(self.operator, self.os_user)
 
     def close(self) -> None:
         """Release the database connections this invocation opened, if any."""

@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from station.cli.auth import add_password_stdin, authenticate, reads, writes
+from station.cli.auth import add_password_stdin, authenticate, reads, stdin_input, writes
 from station.cli.context import Context
 from station.domain import ApplicantData
 from station.errors import InputError
@@ -49,6 +49,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--unit", help="unit number (or #id) the person belongs to")
     _json(add)
     writes(add)
+    stdin_input(add, "source", "--from")
     add.set_defaults(handler=_add)
 
     ph = esub.add_parser("photo", help="make the photo from an image and attach it if compliant")
@@ -75,6 +76,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     edit.add_argument("--unit", help="move to this unit (number or #id)")
     _json(edit)
     writes(edit)
+    stdin_input(edit, "source", "--from")
     edit.set_defaults(handler=_edit)
 
     rm = esub.add_parser("delete", help="delete an applicant with applications and photos")
@@ -126,8 +128,6 @@ def _full(p: argparse.ArgumentParser) -> None:
 
 
 def _read_json(ctx: Context, source: str) -> Any:
-    if source == "-" and getattr(ctx.args, "password_stdin", False):
-        raise InputError("--from - and --password-stdin both read standard input: give a file instead")
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -426,7 +426,8 @@ def _receipt(ctx: Context) -> int:
         r = receipts.issue_receipt(
             s,
             station_code=ctx.settings.station_code,
-            operator=ctx.actor,
+            operator=ctx.display_name,  # printed on the receipt later: no OS login on it
+            actor=ctx.actor,
             studio=ctx.settings.station_name,
             applicant_id=ctx.args.applicant,
         )

@@ -20,9 +20,9 @@ from collections.abc import Callable, Sequence
 
 from capture.errors import CaptureError, ImageInputError, ProfileError
 from station import __version__
-from station.cli.auth import WRITE, access_of, establish_operator
+from station.cli.auth import WRITE, access_of, establish_operator, stdin_conflict
 from station.cli.context import Context
-from station.errors import StationError
+from station.errors import InputError, StationError
 
 __all__ = ["build_parser", "main"]
 
@@ -92,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is None:
             parser.parse_args([*(argv or sys.argv[1:]), "--help"])
             return 2
+        conflict = stdin_conflict(args)
+        if conflict is not None:  # before the login: no line of the input is tried as a password
+            raise InputError(conflict)
         ctx = Context.from_args(args)
         try:
             if access_of(args) == WRITE:

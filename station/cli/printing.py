@@ -101,18 +101,13 @@ def _output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
-def _station(ctx: Context, kind: str) -> StationInfo:
+def _station(ctx: Context) -> StationInfo:
     """The station and who prints: the operator who logged in, by their display name (without
-    operator accounts: the name as given). A receipt's operator is the one that is stored with
-    the receipt number and named by the audit trail when the number is issued, so it is the
-    ``actor`` (the user name, or the name with its "unverified" mark)."""
-    if kind == "receipt":
-        name = ctx.actor
-    elif ctx.verified is not None:
-        name = ctx.verified.display_name or ctx.verified.username
-    else:
-        name = ctx.operator
-    return StationInfo(code=ctx.settings.station_code, name=ctx.settings.station_name, operator=name)
+    operator accounts: the name as given). A receipt issued now stores that name too, to be
+    printed on it again later; the audit trail names ``ctx.actor`` (``_build``)."""
+    return StationInfo(
+        code=ctx.settings.station_code, name=ctx.settings.station_name, operator=ctx.display_name
+    )
 
 
 def _build(ctx: Context, kind: str, station: StationInfo) -> tuple[bytes, str]:
@@ -124,7 +119,7 @@ def _build(ctx: Context, kind: str, station: StationInfo) -> tuple[bytes, str]:
         aid: int = args.application_id
         if kind == "receipt":
             with ctx.db.session() as s:  # may issue the receipt number
-                receipt = collect.photo_receipt(s, aid, station)
+                receipt = collect.photo_receipt(s, aid, station, actor=ctx.actor)
             return receipt_pdf(receipt, args.layout), f"receipt-{aid}-{receipt.receipt_number}"
         with ctx.db.session(readonly=True) as s:
             if kind == "application":
@@ -142,7 +137,7 @@ def _build(ctx: Context, kind: str, station: StationInfo) -> tuple[bytes, str]:
 
 def _print_form(ctx: Context) -> int:
     kind: str = ctx.args.form_kind
-    pdf, stem = _build(ctx, kind, _station(ctx, kind))
+    pdf, stem = _build(ctx, kind, _station(ctx))
     out: Path | None = ctx.args.output
     if out is not None:
         if out.suffix.lower() != ".pdf":

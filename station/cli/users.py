@@ -1,10 +1,13 @@
 """``station user add|passwd|list``: operators with roles operator, supervisor, admin.
 
-Passwords come from a prompt or ``--password-stdin`` (one per line), never from argv. While no
-admin exists, ``user add`` needs no login (setting up a station); afterwards the ``--operator``
-must be an admin and gives their password first (the audit trail then names the admin; before,
-``NAME (unverified, os user LOGIN)``). ``user passwd USER``: the user themselves
-(current password, then the new one) or an admin (admin password, then the new one)."""
+Passwords come from a prompt or ``--password-stdin`` (one per line), never from argv. Only on a
+database with no operator accounts at all does ``user add`` need no login (setting up a
+station: the first account, named ``NAME (unverified, os user LOGIN)`` by the audit trail); as
+soon as any account exists (the same rule as every command that writes, station.cli.auth, and as
+the window's first-administrator offer), the ``--operator`` must be an admin and gives their
+password first, also when the accounts are only operators or supervisors. ``user passwd USER``:
+the user themselves (current password, then the new one) or an admin (admin password, then the
+new one)."""
 
 from __future__ import annotations
 
@@ -52,11 +55,11 @@ def _new_password(ctx: Context) -> str:
 
 def _add(ctx: Context) -> int:
     with ctx.db.session(readonly=True) as s:
-        has_admin = operators.has_admin(s)
-    if has_admin:
+        accounts = bool(operators.list_operators(s))
+    if accounts:
         authenticate(ctx, "admin", "an admin adds users")
     else:
-        ctx.set_unverified()  # setting up: the audit trail says nobody checked the name
+        ctx.set_unverified()  # the first account: the audit trail says nobody checked the name
     password = _new_password(ctx)
     with ctx.db.session() as s:
         info = operators.add_operator(

@@ -112,9 +112,11 @@ def photo_receipt(
     *,
     issue: bool = True,
     now: datetime | None = None,
+    actor: str | None = None,
 ) -> PhotoReceipt:
     """数字相片采集回执 of an application's person; issues the receipt first when the person has
-    an accepted photo but no receipt yet (and ``issue`` is true)."""
+    an accepted photo but no receipt yet (and ``issue`` is true): ``station.operator`` is printed
+    and stored with it, ``actor`` (default: the same) is named by the audit trail."""
     app = applications.get_application(session, application_id)
     person = applicants.get_applicant(session, app.applicant_id)
     found = photos.accepted_photo(session, app.id)
@@ -136,6 +138,7 @@ def photo_receipt(
             studio=station.name,
             applicant_id=person.id,
             photo_id=found[0].id,
+            actor=actor,
         )
     if receipt is not None:
         number, taken_on = receipt.number, receipt.issued_on

@@ -39,9 +39,14 @@ def issue_receipt(
     applicant_id: int | None = None,
     photo_id: int | None = None,
     today: date | None = None,
+    actor: str | None = None,
 ) -> ReceiptInfo:
     """Draw the next receipt number of the day; when given an applicant, store it on the person
-    (``photo_receipt_number``) in the same transaction."""
+    (``photo_receipt_number``) in the same transaction.
+
+    ``operator`` is stored with the receipt and printed on it for the applicant (a display
+    name); ``actor`` is who the audit trail names (a user name, or an unverified claim with
+    the OS login), by default ``operator``."""
     day = today or date.today()
     if photo_id is not None and session.get(Photo, photo_id) is None:
         raise NotFound(f"photo {photo_id} does not exist")
@@ -68,7 +73,7 @@ def issue_receipt(
     audit.record(
         session,
         "receipt.issue",
-        operator=operator,
+        operator=operator if actor is None else actor,
         entity="receipt",
         entity_id=receipt.number,
         detail=f"applicant {applicant_id or '-'} photo {photo_id or '-'}",

@@ -125,6 +125,12 @@ def test_encode_read_and_pins_through_the_command_line(cli: Cli, station: Statio
         assert out.returncode == 0, out.stderr
         assert cli("pin", "verify", stdin="8642\n").returncode == 0
         _one_line_error(cli("pin", "verify", stdin="12\n"), 2, "4 to 12 digits")
+        # no operator accounts, so no password is asked: with --password-stdin the first line
+        # is still the password line (dropped), the new PIN the one after it
+        out = cli("pin", "reset", "--new", "--password-stdin", stdin="Clerk-pass-2025\n975310\n")
+        assert out.returncode == 0 and "new PIN" in out.stdout, out.stderr
+        assert cli("pin", "verify", stdin="975310\n").returncode == 0
+        _one_line_error(cli("pin", "verify", "--password-stdin", stdin="975310\n"), 2, "--password-stdin")
 
         # the same card for another application is refused
         other = station.new_application(32)
@@ -134,7 +140,8 @@ def test_encode_read_and_pins_through_the_command_line(cli: Cli, station: Statio
     # the card kept its state in the file: the PIN was never written anywhere else
     for p in station.data_dir.rglob("*"):
         if p.is_file() and p.suffix in (".json", ".log", ".txt"):
-            assert "8642" not in p.read_text(errors="replace"), p
+            text = p.read_text(errors="replace")
+            assert "8642" not in text and "975310" not in text and "Clerk-pass-2025" not in text, p
 
 
 def test_card_removed_mid_write_then_resume(cli: Cli, station: Station, tmp_path: Path) -> None:

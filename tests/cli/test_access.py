@@ -353,3 +353,154 @@ def test_actor_before_it_is_settled_is_a_programming_error(tmp_path: Path) -> No
     with pytest.raises(InputError):
         auth.read_password(ctx, "p: ")  # no --password-stdin and no terminal
     assert issubclass(auth.LoginFailed, AuthError) and auth.LoginFailed.exit_code == 2
+
+
+# --- standard input: the operator's password first, whatever the database holds ---------------
+
+
+class _FakeDesk:
+    """Stands in for station.card.workflow.CardDesk: records what the command hands the card."""
+
+    def __init__(self) -> None:
+        self.new_pins: list[str | None] = []
+
+    def reset_pin(self, new_pin: str | None, reader: str | None) -> str:
+        self.new_pins.append(new_pin)
+        return "new" if new_pin else "initial"
+
+
+@pytest.fixture
+def desk(monkeypatch: pytest.MonkeyPatch) -> _FakeDesk:
+    fake = _FakeDesk()
+
+    def make(ctx: Context, *, with_db: bool = False) -> _FakeDesk:
+        assert not with_db or ctx.has_actor  # pin reset records in the name of a settled actor
+        return fake
+
+    monkeypatch.setattr("station.cli.card._desk", make)
+    return fake
+
+
+def test_pin_reset_new_pin_follows_the_password_without_accounts(cli: Cli, desk: _FakeDesk) -> None:
+    """No accounts, so no password is asked; still the first line is the password line (dropped
+    unread), never the new PIN."""
+    code, out, err = cli(
+        "card", "pin", "reset", "--new", "--password-stdin", stdin="Some-password-2025\n975310\n"
+    )
+    assert code == 0, err
+    assert desk.new_pins == ["975310"]
+    assert "Some-password-2025" not in out + err and "975310" not in out + err
+    code, _, err = cli("card", "pin", "reset", "--new", "--password-stdin", stdin="975310\n")
+    assert code == 2 and "no PIN on stdin after the operator's password" in _one_line(err)
+    assert desk.new_pins == ["975310"]  # nothing reset with the PIN taken for a password
+
+
+def test_pin_reset_new_pin_follows_the_password_with_accounts(accounts: Cli, desk: _FakeDesk) -> None:
+    code, _, err = accounts(
+        "card", "pin", "reset", "--new", "--password-stdin", stdin=f"{CLERK_PW}\n975310\n"
+    )
+    assert code == 0, err
+    assert desk.new_pins == ["975310"]
+    events = json.dumps(accounts.audit(), ensure_ascii=False)
+    assert "975310" not in events and CLERK_PW not in events
+
+
+@pytest.mark.parametrize("action", ["verify", "change", "tries"])
+def test_password_stdin_only_where_a_password_is_read(cli: Cli, action: str) -> None:
+    """card pin verify/change/tries ask no password: the flag would only be ignored there."""
+    code, _, err = cli("card", "pin", action, "--password-stdin", stdin="1234\n")
+    assert code == 2 and "--password-stdin" in _one_line(err)
+    code, _, err = cli("card", "pin", "verify", "--new", stdin="1234\n")
+    assert code == 2 and "--new" in _one_line(err)
+
+
+@pytest.mark.parametrize(
+    "command", [("enroll", "add", "--from", "-"), ("enroll", "edit", "1", "--from", "-")]
+)
+def test_input_and_password_both_on_stdin_refused_before_the_login(
+    accounts: Cli, command: tuple[str, ...]
+) -> None:
+    """The JSON's first line is never tried as a password: no failed login audited or counted."""
+    before = accounts.counts()
+    stdin = json.dumps(applicant_json(1), ensure_ascii=False, indent=2)
+    code, _, err = accounts(*command, "--password-stdin", stdin=stdin)
+    assert code == 2
+    assert _one_line(err) == (
+        "station: --from - and --password-stdin both read standard input: give a file instead"
+    )
+    assert accounts.counts() == before
+    assert not any(e["action"] == "user.login_failed" for e in accounts.audit())
+
+
+# --- user add: only a database without any account takes the first one unauthenticated ---------
+
+
+def test_user_add_needs_an_admin_once_any_account_exists(cli: Cli) -> None:
+    code, _, err = cli("user", "add", "clerk", "--password-stdin", operator="clerk", stdin=f"{CLERK_PW}\n")
+    assert code == 0, err  # the first account of a fresh install
+    before = cli.counts()
+    code, _, err = cli(
+        "user", "add", "boss", "--role", "admin", "--password-stdin", operator="boss", stdin=f"{ADMIN_PW}\n"
+    )
+    assert code == 2 and _one_line(err) == "station: wrong user name or password"
+    code, _, err = cli(
+        "user",
+        "add",
+        "boss",
+        "--role",
+        "admin",
+        "--password-stdin",
+        operator="clerk",
+        stdin=f"{CLERK_PW}\n{ADMIN_PW}\n",
+    )
+    assert code == 1 and "needs admin" in _one_line(err)
+    after = cli.counts()
+    assert after.pop("audit_events") == before.pop("audit_events")  # boss unknown: nothing counted
+    assert after == before
+    assert [e["entity_id"] for e in cli.audit() if e["action"] == "user.add"] == ["clerk"]
+
+
+# --- receipts: the applicant's paper names the operator, the audit trail the actor --------------
+
+
+def _receipt_names(cli: Cli, number: str) -> tuple[str, str]:
+    """(the operator stored with receipt ``number`` and printed on it, the audit trail's actor)."""
+    db = open_database(f"sqlite:///{(cli.data / 'station.db').as_posix()}", data_dir=cli.data)
+    try:
+        with db.session(readonly=True) as s:
+            stored = s.execute(
+                select(PhotoReceipt.operator).where(PhotoReceipt.number == number)
+            ).scalar_one()
+    finally:
+        db.close()
+    issued = [e for e in cli.audit() if e["action"] == "receipt.issue" and e["entity_id"] == number]
+    assert len(issued) == 1, issued
+    return stored, issued[0]["operator"]
+
+
+def test_receipt_names_the_display_name_and_audits_the_user(accounts: Cli) -> None:
+    code, _, err = accounts(
+        "user",
+        "add",
+        "wang",
+        "--display-name",
+        "王小明",
+        "--password-stdin",
+        operator="boss",
+        stdin=f"{ADMIN_PW}\n{CLERK_PW}\n",
+    )
+    assert code == 0, err
+    code, out, err = accounts("enroll", "receipt", "--password-stdin", operator="wang", stdin=f"{CLERK_PW}\n")
+    assert code == 0, err
+    assert _receipt_names(accounts, out.strip()) == ("王小明", "wang")
+    code, out, err = accounts("enroll", "receipt", "--password-stdin", stdin=f"{CLERK_PW}\n")
+    assert code == 0, err
+    assert _receipt_names(accounts, out.strip()) == ("clerk", "clerk")  # no display name
+
+
+def test_receipt_without_accounts_carries_no_os_login(cli: Cli) -> None:
+    code, out, err = cli("enroll", "receipt", operator="王\t小明")
+    assert code == 0, err
+    stored, actor = _receipt_names(cli, out.strip())
+    assert stored == "王 小明"
+    assert actor == unverified_name("王\t小明", getpass.getuser())

@@ -4,6 +4,8 @@ queue of tests/fixtures/cups.py; an unusable printer exits 3 with one line and k
 
 from __future__ import annotations
 
+import getpass
+import io
 import json
 import subprocess
 from dataclasses import dataclass
@@ -12,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from station.cli.context import unverified_name
 from station.cli.main import main
 from station.config import Settings
 from station.db import open_database
 from station.db.models import ReferenceRecord
 from station.domain import mask_id
-from station.records import applicants, photos, units
+from station.records import applicants, audit, operators, photos, receipts, units
 from tests.fixtures.cups import CupsServer
 from tests.forms import samples
 from tests.forms.conftest import flat
@@ -122,6 +125,47 @@ def test_receipt_is_issued_and_masked(records: Records, tmp_path: Path) -> None:
         number = applicants.get_applicant(s, 1).data.photo_receipt_number
     db.engine.dispose()
     assert number.startswith("440501") and number in text
+
+
+def _issued_by(records: Records, app_index: int) -> tuple[str, str]:
+    """(the operator stored with the person's receipt, the audit trail's actor of its issue)."""
+    db = open_database(f"sqlite:///{records.data_dir / 'station.db'}", data_dir=records.data_dir)
+    with db.session(readonly=True) as s:
+        number = applicants.get_applicant(s, app_index + 1).data.photo_receipt_number
+        stored = receipts.get_receipt(s, number).operator
+        actors = [
+            e.operator for e in audit.recent(s, 100) if e.action == "receipt.issue" and e.entity_id == number
+        ]
+    db.engine.dispose()
+    assert len(actors) == 1, actors
+    return stored, actors[0]
+
+
+def test_receipt_names_the_operator_not_the_os_login(records: Records, tmp_path: Path) -> None:
+    """Without operator accounts the audit trail marks the name as unverified with the OS login;
+    the receipt handed to the applicant names the operator only, when issued and when reprinted."""
+    first, again = tmp_path / "receipt.pdf", tmp_path / "again.pdf"
+    app = str(records.app_ids[0])
+    assert _station(records, "print", "receipt", app, "--layout", "a4", "-o", str(first)) == 0
+    assert _station(records, "print", "receipt", app, "--layout", "a4", "-o", str(again)) == 0
+    for text in (_text(first), _text(again)):
+        assert "tester" in text and "unverified" not in text and "os user" not in text
+    assert _issued_by(records, 0) == ("tester", unverified_name("tester", getpass.getuser()))
+
+
+def test_receipt_names_the_display_name_of_the_login(
+    records: Records, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = open_database(f"sqlite:///{records.data_dir / 'station.db'}", data_dir=records.data_dir)
+    with db.session() as s:
+        operators.add_operator(s, "wang", "Wang-pass-2025", display_name="王小明", by="setup")
+    db.engine.dispose()
+    monkeypatch.setattr("sys.stdin", io.StringIO("Wang-pass-2025\n"))
+    out = tmp_path / "receipt.pdf"
+    args = ("print", "receipt", str(records.app_ids[0]), "--layout", "a4", "-o", str(out), "--password-stdin")
+    assert main(["--data-dir", str(records.data_dir), "--operator", "wang", *args]) == 0
+    assert "王小明" in _text(out)
+    assert _issued_by(records, 0) == ("王小明", "wang")
 
 
 def test_unit_forms(records: Records, tmp_path: Path) -> None:

@@ -233,6 +233,19 @@ def test_receipts_and_codes_unique(db: Database) -> None:
         assert receipts.get_receipt(s, r2.number).sequence == 2
 
 
+def test_receipt_prints_the_operator_and_audits_the_actor(db: Database) -> None:
+    """The name stored with a receipt is printed on it for the applicant; the audit trail keeps
+    who acted (an unverified claim carries the OS login, which has no place on the paper)."""
+    actor = "wang (unverified, os user root)"
+    with db.session() as s:
+        r = receipts.issue_receipt(s, station_code=ST, operator="王小明", actor=actor, today=TODAY)
+        plain = receipts.issue_receipt(s, station_code=ST, operator=OP, today=TODAY)
+    with db.session(readonly=True) as s:
+        assert receipts.get_receipt(s, r.number).operator == "王小明" == r.operator
+        events = {e.entity_id: e.operator for e in audit.recent(s) if e.action == "receipt.issue"}
+    assert events == {r.number: actor, plain.number: OP}
+
+
 def test_mod11_2_matches_gb11643() -> None:
     assert codes.mod11_2("11010519491231002") == "X"
     assert codes.mod11_2("44052418800101001") == "4"
