@@ -85,13 +85,15 @@ class RecordsAdapter:
 
     def create_first_admin(self, username: str, password: str, display_name: str = "") -> Any:
         """The first administrator of a new installation (allowed, like ``station user add``,
-        only while no admin exists). Raises the service's errors (bad name or password)."""
+        only while no account exists). Raises the service's errors (bad name or password)."""
         from station.records import operators
         from station.records.errors import AuthError
 
         with self.db.session() as s:
-            if operators.has_admin(s):
-                raise AuthError("an administrator exists already: log in")
+            # Any account, not only an admin: otherwise a clerk could make an admin of themselves
+            # on a database that has clerks only (the same rule as the command line).
+            if operators.list_operators(s):
+                raise AuthError("operator accounts exist already: log in")
             info = operators.add_operator(
                 s, username, password, role="admin", display_name=display_name, by=username.strip()
             )

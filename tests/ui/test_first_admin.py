@@ -54,7 +54,7 @@ def test_first_start_creates_the_first_admin(make_window: Any, qtbot: Any) -> No
     ok, op, _msg = w.deps.records.login("chief", "counter-2026")
     assert ok and op.role == "admin"
     # A second "first admin" is refused by the adapter: that is the admin's job after login.
-    with pytest.raises(Exception, match="exists already"):
+    with pytest.raises(Exception, match="already: log in"):
         w.deps.records.create_first_admin("other", "counter-2026")
 
 
@@ -67,3 +67,17 @@ def test_declining_keeps_the_station_running_and_says_so(make_window: Any, qtbot
     state, text = w.status.states["operator"]
     assert state == "warn" and text.startswith("tester (admin)")
     assert w.isVisible()
+
+
+def test_no_first_admin_on_a_database_with_clerks_only(make_window: Any, qtbot: Any) -> None:
+    """A clerk's account exists (made on the command line): nobody becomes admin without a login."""
+    from station.records import operators
+
+    w = make_window()
+    dlg = _offered(w)
+    with w.deps.records.db.session() as s:
+        operators.add_operator(s, "clerk1", "counter-2026", role="operator", by="test")
+    with pytest.raises(Exception, match="already: log in"):
+        w.deps.records.create_first_admin("sneaky", "counter-2026")
+    assert [a[0] for a in _accounts(w)] == ["clerk1"]
+    dlg.close()
