@@ -45,7 +45,9 @@ class RecordsAdapter:
         self.db_url = db_url
         self.data_dir = data_dir
         self.settings = settings
-        self.operator = operator
+        self.operator = operator  # the account the audit trail names
+        # What forms and receipts print: the logged-in operator's display name.
+        self.operator_name = operator
         self._db: Any = None
         self._lock = threading.Lock()
 
@@ -97,7 +99,7 @@ class RecordsAdapter:
             info = operators.add_operator(
                 s, username, password, role="admin", display_name=display_name, by=username.strip()
             )
-        self.operator = info.username
+        self.operator, self.operator_name = info.username, info.display_name or info.username
         return info
 
     def login(self, username: str, password: str) -> tuple[bool, Any, str]:
@@ -106,7 +108,8 @@ class RecordsAdapter:
         with self.db.session() as s:  # the failure counter is saved either way
             outcome = operators.login(s, username, password)
         if outcome.ok:
-            self.operator = outcome.operator.username
+            op = outcome.operator
+            self.operator, self.operator_name = op.username, op.display_name or op.username
         return outcome.ok, outcome.operator, outcome.message
 
     # -- applicants --------------------------------------------------------------------------
@@ -178,6 +181,7 @@ class RecordsAdapter:
                 applicant_id=applicant_id,
                 photo=attach,
                 operator=self.operator,
+                operator_name=self.operator_name,
                 station_code=self.settings.station_code,
                 studio=self.settings.station_name,
                 keep_originals_days=self.settings.keep_originals_days,
@@ -237,7 +241,7 @@ class RecordsAdapter:
         from station.forms.data import StationInfo
 
         return StationInfo(
-            code=self.settings.station_code, name=self.settings.station_name, operator=self.operator
+            code=self.settings.station_code, name=self.settings.station_name, operator=self.operator_name
         )
 
     def build_form(self, kind: str, application_id: int, layout: str = "card") -> FormResult:
@@ -248,7 +252,7 @@ class RecordsAdapter:
         station = self.station_info()
         if kind == "receipt":
             with self.db.session() as s:  # may issue the receipt number
-                receipt = collect.photo_receipt(s, application_id, station)
+                receipt = collect.photo_receipt(s, application_id, station, actor=self.operator)
             pdf, stem, title = (
                 receipt_pdf(receipt, layout),
                 f"receipt-{application_id}-{receipt.receipt_number}",

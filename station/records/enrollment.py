@@ -64,13 +64,15 @@ def save_enrollment(
     operator: str,
     station_code: str,
     studio: str = "",
+    operator_name: str = "",
     keep_originals_days: int = 0,
     today: date | None = None,
 ) -> EnrollmentResult:
     """Enroll or update the person, attach the photo when it is new, draw the receipt number;
     all in ``session``'s transaction. Raises the services' errors (``InputError``,
     ``Duplicate``, ``InvalidTransition``, ``NotFound``); the caller's rollback then leaves
-    nothing saved."""
+    nothing saved. ``operator`` is the account the audit trail names; ``operator_name`` (default:
+    the same) is stored with a new receipt and printed on it, for the applicant to read."""
     active = None
     if applicant_id is not None:
         applicants.get_applicant(session, applicant_id)  # NotFound for a deleted person
@@ -87,7 +89,12 @@ def save_enrollment(
     receipt_number = ""
     if attach and not data.photo_receipt_number:
         receipt = receipts.issue_receipt(
-            session, station_code=station_code, operator=operator, studio=studio, today=today
+            session,
+            station_code=station_code,
+            operator=operator_name or operator,
+            actor=operator,
+            studio=studio,
+            today=today,
         )
         receipt_number = receipt.number
         data = data.replace(photo_receipt_number=receipt.number)

@@ -87,3 +87,25 @@ def test_a_failing_photo_step_leaves_nothing_saved(db: Database) -> None:
     assert counts(db) == (1, 1, 0, 0)
     with db.session(readonly=True) as s:
         assert applicants.get_applicant(s, first.applicant_id).data == applicant(6)
+
+
+def test_receipt_prints_the_display_name_and_the_audit_names_the_account(db: Database) -> None:
+    from station.db.models import AuditEvent
+
+    photo = EnrollmentPhoto(jpeg_bytes(seed=9), report())
+    with db.session() as s:
+        res = save_enrollment(
+            s,
+            applicant(9, photo_receipt_number=""),
+            applicant_id=None,
+            photo=photo,
+            operator="chief",
+            operator_name="王主任",
+            station_code=ST,
+            today=TODAY,
+        )
+    with db.session(readonly=True) as s:
+        row = s.execute(select(PhotoReceipt).where(PhotoReceipt.number == res.receipt_number)).scalar_one()
+        issued = s.execute(select(AuditEvent).where(AuditEvent.action == "receipt.issue")).scalar_one()
+    assert row.operator == "王主任"
+    assert issued.operator == "chief"
