@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.compare import compare
-from station.db.models import Applicant, Application
 from station.domain import ApplicantData
 from station.forms.data import (
     ApplicationForm,
@@ -35,6 +33,7 @@ from station.forms.errors import FormDataError
 from station.records import applicants, applications, photos, receipts, units
 from station.records.errors import NotFound
 from station.records.status import LABELS
+from station.records.types import ApplicationInfo
 from station.transfer.reference import find_reference
 
 __all__ = [
@@ -160,25 +159,14 @@ def photo_receipt(
     )
 
 
-def _data(row: Applicant) -> ApplicantData:
-    return ApplicantData(**{name: getattr(row, name) for name in applicants.DATA_FIELDS})
-
-
 def _unit_applications(
     session: Session, unit_key: str
-) -> tuple[UnitInfo, list[tuple[Application, ApplicantData]]]:
+) -> tuple[UnitInfo, tuple[tuple[ApplicationInfo, ApplicantData], ...]]:
     """The unit and its active applications with their people, oldest first: one query for the
-    unit and one for the applications joined with their applicants, however many there are."""
+    unit and one for the applications with their people (``applicants.of_unit``), however many
+    there are."""
     u = units.find_unit(session, unit_key)
-    rows = [
-        (app, _data(person))
-        for app, person in session.execute(
-            select(Application, Applicant)
-            .join(Applicant, Applicant.id == Application.applicant_id)
-            .where(Application.unit_id == u.id, Application.active.is_(True))
-            .order_by(Application.id)
-        )
-    ]
+    rows = applicants.of_unit(session, u.id)
     if not rows:
         raise FormDataError(f"unit {u.number} has no active application")
     return UnitInfo(u.number, u.name, u.contact, u.contact_phone), rows

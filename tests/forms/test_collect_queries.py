@@ -141,3 +141,14 @@ def test_unit_forms_give_what_the_records_say_of_each_person(db: Database) -> No
     ] == expected_rows
     assert {r.has_photo for r in unit_list.rows} == {True, False}
     assert unit_list.unit.number == unit_form.unit.number == "U7" and unit_list.batch == "b1"
+
+
+def test_the_unit_forms_read_through_the_records_services() -> None:
+    """No query of its own in station.forms.collect (it read ORM rows around the records, with
+    a copy of their ApplicantData builder): the unit's people come from applicants.of_unit."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(collect))
+    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not {m for m in modules if m and (m == "sqlalchemy" or m.startswith("station.db"))}
