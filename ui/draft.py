@@ -18,7 +18,10 @@ is kept as small and short-lived as a desktop program can:
   log-out (another operator restarts the station), so the draft of an operator who leaves
   unsaved work stays for them until it expires;
 - a draft that cannot be parsed (damaged) is deleted at start; one that cannot be read just then
-  (a lock held by an antivirus scan, an I/O error) is left alone;
+  (a lock held by an antivirus scan, an I/O error) is left alone: ``load`` raises
+  ``DraftUnreadable`` for it, and until a ``load`` has read it ``save`` and ``clear`` do not touch
+  it (the autosave of another form must not overwrite the crash-recovery draft; the caller
+  retries ``load`` and offers it once it reads);
 - log lines name the file and the error kind, never a value from the form.
 
 Without ``operator`` (a caller that does not know who is logged in) the draft is tied to nobody:
@@ -42,7 +45,7 @@ from typing import Any
 
 from station.files import write_text_atomic
 
-__all__ = ["DRAFT_MAX_AGE", "DraftStore"]
+__all__ = ["DRAFT_MAX_AGE", "DraftStore", "DraftUnreadable"]
 
 log = logging.getLogger("station.ui")
 
@@ -57,6 +60,12 @@ _FORMAT = 1
 # A temporary file this old is a write that a crash or power cut interrupted (a write in progress
 # takes milliseconds): it holds personal data, so it goes at start too.
 _STALE_TEMP_S = 60.0
+
+
+class DraftUnreadable(Exception):
+    """The current operator's draft is there but cannot be read just now (a lock held by an
+    antivirus scan, an I/O error): it may well be good, so ``save`` and ``clear`` leave it alone
+    until a later ``load`` reads it. The message is the file's name only."""
 
 
 class DraftStore:
@@ -78,6 +87,10 @@ class DraftStore:
         self._operator = operator
         self.max_age = max_age
         self._clock = clock
+        # Drafts seen but not read yet (an OSError other than "not found"): not overwritten or
+        # deleted until ``load`` reads them. ``_held``: those whose skipped autosave was logged.
+        self._unread: set[Path] = set()
+        self._held: set[Path] = set()
         self._tighten_folder()
         self.purge_expired()
         if operator is not None:
@@ -112,14 +125,22 @@ class DraftStore:
         those seconds may lose the last edits, or on some file systems leave the draft empty
         (then found damaged and deleted at start). Two fsyncs per pause would stall the typing
         on a slow or busy disk, and moving the write to a thread would need ordering and a flush
-        at close - more machinery than what a power cut at that very moment costs."""
+        at close - more machinery than what a power cut at that very moment costs.
+
+        Not written while the operator's draft is there unread (see ``DraftUnreadable``): it would
+        overwrite the draft that ``load`` could not read yet."""
         operator = self.operator()
+        path = self._path_for(operator)
+        if path in self._unread:
+            if path not in self._held:
+                self._held.add(path)
+                log.warning("the draft %s is not read yet: not autosaved over it", path.name)
+            return
         text = json.dumps(
             {"format": _FORMAT, "operator": operator, "saved_at": self._clock(), "values": values},
             ensure_ascii=False,
             indent=1,
         )
-        path = self._path_for(operator)
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             write_text_atomic(path, text, mode=0o600, fsync=durable)
@@ -127,11 +148,27 @@ class DraftStore:
             log.warning("cannot autosave the draft %s: %s", path.name, exc.strerror or type(exc).__name__)
 
     def load(self) -> dict[str, Any] | None:
-        """The current operator's draft, or None: none, unreadable, someone else's, or expired
-        (then it is deleted)."""
+        """The current operator's draft, or None: none, damaged, someone else's, or expired (then
+        it is deleted). Raises ``DraftUnreadable`` when it is there but cannot be read just now;
+        ``save`` and ``clear`` then leave it alone until a later ``load`` reads it."""
         operator = self.operator()
         path = self._path_for(operator)
-        draft = _read(path)
+        try:
+            draft = _parse(path)
+        except FileNotFoundError:
+            draft = None
+        except OSError as exc:
+            # The error kind only, and a warning once (the caller retries every few seconds).
+            level = logging.DEBUG if path in self._unread else logging.WARNING
+            self._unread.add(path)
+            log.log(level, "cannot read the draft %s now, left as it is (%s)", path.name, type(exc).__name__)
+            raise DraftUnreadable(path.name) from None
+        except ValueError as exc:
+            # The error kind only: a decode error's message can quote the file's text.
+            log.warning("ignoring a damaged draft %s (%s)", path.name, type(exc).__name__)
+            draft = None
+        self._unread.discard(path)
+        self._held.discard(path)
         if draft is None:
             return None
         if self._expired(path, draft):
@@ -145,8 +182,13 @@ class DraftStore:
         return values if isinstance(values, dict) else None
 
     def clear(self) -> None:
-        """The record was saved or the changes discarded: the current operator's draft goes."""
-        self._delete(self.path)
+        """The record was saved or the changes discarded: the current operator's draft goes
+        (unless it is there unread, see ``DraftUnreadable``: then it is not the form's draft)."""
+        path = self.path
+        if path in self._unread:
+            log.info("the draft %s is not read yet: left as it is", path.name)
+            return
+        self._delete(path)
 
     def purge_expired(self) -> int:
         """Delete every draft older than ``max_age`` (whoever wrote it) and the temporary files
@@ -170,7 +212,8 @@ class DraftStore:
                     continue  # deleted meanwhile
                 except OSError as exc:
                     # Not readable just now (locked by an antivirus scan, an I/O error): the draft
-                    # may well be good, so it stays; the next start looks again.
+                    # may well be good, so it stays, not overwritten until ``load`` reads it.
+                    self._unread.add(p)
                     log.warning(
                         "cannot read the draft %s now, left as it is (%s)", p.name, type(exc).__name__
                     )
@@ -232,18 +275,6 @@ def _parse(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
     return data
-
-
-def _read(path: Path) -> dict[str, Any] | None:
-    """The draft in ``path``, or None: none, or not readable or damaged (logged)."""
-    try:
-        return _parse(path)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        # The error kind only: a decode error's message can quote the file's text.
-        log.warning("ignoring an unreadable draft %s (%s)", path.name, type(exc).__name__)
-        return None
 
 
 def _mtime(path: Path) -> float | None:

@@ -2,8 +2,9 @@
 data, so it is owner-only from creation (and an earlier version's wider folder is tightened),
 tied to the operator who wrote it, deleted when saved or discarded, purged unread after
 DRAFT_MAX_AGE (and, by a store tied to operators, when tied to nobody; damaged ones too, but not
-ones that merely cannot be read just then), written without fsync except when durable, and never
-names the applicant in a file name or a log line. Plain Python: no Qt needed. The window's use of
+ones that merely cannot be read just then, which are neither overwritten nor cleared until a load
+reads them), written without fsync except when durable, and never names the applicant in a file
+name or a log line. Plain Python: no Qt needed. The window's use of
 it (offered after the login, durable at close): test_draft_login.py."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from ui.draft import DRAFT_MAX_AGE, DraftStore
+from ui.draft import DRAFT_MAX_AGE, DraftStore, DraftUnreadable
 
 NAME = "王小明"
 ID_NUMBER = "110105198503151230"
@@ -219,6 +220,57 @@ def test_a_draft_that_cannot_be_read_just_now_is_not_deleted(
     assert type(error).__name__ in caplog.text and "left as it is" in caplog.text
     _assert_nothing_personal(caplog.text)
     assert _store(data_dir, clock).load() == VALUES
+
+
+@pytest.mark.parametrize(
+    "error", [PermissionError(errno.EACCES, "locked"), OSError(errno.EIO, "I/O error")], ids=["locked", "EIO"]
+)
+@pytest.mark.parametrize("seen_at_start", [True, False], ids=["at-start", "at-load"])
+def test_a_draft_unread_is_neither_overwritten_nor_cleared_until_a_load_reads_it(
+    *,
+    data_dir: Path,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    error: OSError,
+    seen_at_start: bool,
+) -> None:
+    """The start keeps a draft it cannot read just now; ``load`` says so (DraftUnreadable, not
+    None: "no draft"), and until a load reads it the autosave of another form does not write
+    over it and a save or discard of that form does not delete it. Once read, all is as usual."""
+    caplog.set_level(logging.DEBUG)
+    _store(data_dir, clock).save(VALUES)
+    real_read_text = Path.read_text
+    locked = [True]
+
+    def read_text(self: Path, *args: Any, **kwargs: Any) -> str:
+        if locked[0] and self.suffix == ".json":
+            raise error
+        return real_read_text(self, *args, **kwargs)
+
+    if seen_at_start:
+        monkeypatch.setattr(Path, "read_text", read_text)
+    store = _store(data_dir, clock)  # the start
+    monkeypatch.setattr(Path, "read_text", read_text)
+    [name] = _files(data_dir)
+    stored = store.path.read_bytes()
+    with pytest.raises(DraftUnreadable):
+        store.load()
+    other = {"form": {"name": "赵六"}, "applicant_id": 3, "application_id": None}
+    store.save(other)  # the autosave of the form typed meanwhile
+    store.save(other, durable=True)  # the close
+    store.clear()  # that form saved or discarded
+    assert _files(data_dir) == [name] and store.path.read_bytes() == stored
+    assert type(error).__name__ in caplog.text and "not autosaved" in caplog.text
+    _assert_nothing_personal(caplog.text)
+    assert "赵六" not in caplog.text
+
+    locked[0] = False  # the antivirus scan is over
+    assert store.load() == VALUES
+    store.save(other)
+    assert store.load() == other
+    store.clear()
+    assert _files(data_dir) == []
 
 
 @pytest.mark.parametrize("content", [b"[1, 2]", b"\xff\xfe{", b'{"format": 1,'], ids=["list", "utf8", "json"])

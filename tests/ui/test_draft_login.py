@@ -240,6 +240,58 @@ def test_declining_the_login_leaves_the_draft_untouched(
     assert _draft_files(data_dir) == [draft] and draft.read_bytes() == stored
 
 
+@pytest.mark.usefixtures("accounts")
+def test_a_draft_unreadable_at_login_is_kept_and_offered_once_it_reads(
+    start: Callable[..., Station], qtbot: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """li's draft cannot be read when li logs in (an antivirus scan holds it): nothing is offered,
+    and the form li works on meanwhile neither autosaves over it nor deletes it when saved; once
+    it reads, it is offered into the next empty form."""
+    import ui.enroll.page as page_module
+
+    monkeypatch.setattr(page_module, "DRAFT_RETRY_MS", 50)
+    li = start()
+    li.log_in(qtbot, "li")
+    _type_applicant(li, qtbot, name="李四")
+    li.window.hide()  # killed
+    [draft] = _draft_files(data_dir)
+    stored = draft.read_bytes()
+    real_read_text = Path.read_text
+    locked = [True]
+
+    def read_text(self: Path, *args: Any, **kwargs: Any) -> str:
+        if locked[0] and self == draft:
+            raise PermissionError(13, "locked")
+        return real_read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    again = start()
+    again.log_in(qtbot, "li")
+    page = again.page
+    assert again.loads == ["li"] and page.form.value("name") == ""
+    # Another applicant, typed meanwhile.
+    page.form.set_values(dict(APPLICANT, photo_receipt_number="0000012026010500078"))
+    page.form._revalidate()
+    assert page.form.valid, page.form.issues
+    qtbot.wait(800)  # the debounced autosave (0.5 s) and a few retries have run
+    assert page.form.value("name") == APPLICANT["name"]
+    assert _draft_files(data_dir) == [draft] and draft.read_bytes() == stored
+    page._on_save_clicked()  # saved: the form's draft would go
+    assert page.application_id is not None
+    page.save_draft(durable=True)  # the close of the untouched, saved form
+    assert _draft_files(data_dir) == [draft] and draft.read_bytes() == stored
+
+    page._on_new_clicked()
+    qtbot.wait(200)
+    assert page.form.value("name") == ""  # still locked: nothing to offer yet
+    locked[0] = False
+    qtbot.waitUntil(lambda: page.form.value("name") == "李四", timeout=5000)
+    assert page.form.value("document_number") == APPLICANT["document_number"]
+    n = len(again.loads)
+    qtbot.wait(200)
+    assert len(again.loads) == n  # offered once: no more retries
+
+
 def _decline_first_admin(station: Station, qtbot: Any) -> None:
     """No accounts: the database opens and the first-administrator offer is declined."""
     from ui.first_admin import FirstAdminDialog

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.draft import DraftUnreadable
 from ui.enroll.applicant_form import ApplicantForm
 from ui.enroll.card_panel import CardPanel
 from ui.records_adapter import LOGIN_PENDING
@@ -38,6 +39,10 @@ from ui.records_adapter import LOGIN_PENDING
 __all__ = ["EnrollPage"]
 
 log = logging.getLogger("station.ui")
+
+# A draft that could not be read when it was to be offered (a lock held by an antivirus scan, an
+# I/O error) is looked for again this often, while the form is empty, until it reads.
+DRAFT_RETRY_MS = 5000
 
 MARK_COLOURS = {"√": "#2e7d32", "×": "#c62828", "无": "#757575"}
 
@@ -158,6 +163,8 @@ class EnrollPage(QWidget):
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(500)
+        self._draft_retry = QTimer(self)
+        self._draft_retry.setInterval(DRAFT_RETRY_MS)
         self._make_actions()
         self._connect_signals()
         self._refresh_buttons()
@@ -209,6 +216,7 @@ class EnrollPage(QWidget):
         self.form.changed.connect(self._draft_timer.start)
         self.form.validity_changed.connect(self._on_form_validity_changed)
         self._draft_timer.timeout.connect(self.save_draft)
+        self._draft_retry.timeout.connect(self._retry_draft)
         for kind, b in self.print_buttons.items():
             b.clicked.connect(lambda _=False, k=kind: self._on_print_clicked(k))
         self.window_.photo_accepted.connect(self._on_window_photo_accepted)
@@ -295,8 +303,16 @@ class EnrollPage(QWidget):
     def _restore_draft(self) -> None:
         if self._draft_offered or not self._operator_known:
             return
+        try:
+            draft = self.deps.drafts.load()
+        except DraftUnreadable:
+            # There but not readable just now: the store neither autosaves over it nor clears it,
+            # and it is offered once it reads (``_retry_draft``).
+            if not self._draft_retry.isActive():
+                self._draft_retry.start()
+            return
         self._draft_offered = True
-        draft = self.deps.drafts.load()
+        self._draft_retry.stop()
         if not draft or not isinstance(draft.get("form"), dict):
             return
         self.form.set_values(draft["form"])
@@ -305,6 +321,26 @@ class EnrollPage(QWidget):
         self._refresh_buttons()
         self.window_.status.showMessage(self.tr("An unsaved draft was restored."), 8000)
         log.info("restored the enrollment draft")
+
+    @Slot()
+    def _retry_draft(self) -> None:
+        """The operator's draft could not be read when it was to be offered: try again, but only
+        into an empty form with no record and no photo waiting (as at start), so that offering it
+        replaces nothing the clerk is working on."""
+        if self._draft_offered:
+            self._draft_retry.stop()
+        elif (
+            self._form_blank()
+            and self.applicant_id is None
+            and self.application_id is None
+            and self.window_.accepted_photo is None
+        ):
+            self._restore_draft()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._operator_known and not self._draft_offered and self._draft_retry.isActive():
+            self._retry_draft()
 
     # -- find / new / save -------------------------------------------------------------------
     def _form_blank(self) -> bool:
