@@ -194,6 +194,41 @@ def test_a_setting_matching_two_readers_watches_neither(
     panel.shutdown()
 
 
+def test_a_second_matching_reader_shows_not_found_and_its_leaving_shows_the_reader(
+    qtbot: Any, tmp_path: Path, fake_desk: type[FakeDesk]
+) -> None:
+    """The label does not keep saying "card inserted" once a second reader matching the setting
+    makes it ambiguous (an encode would fail with ReaderNotFound): it says "not found", as at the
+    start with both readers there; when that reader leaves, it names the watched reader again."""
+    fake_desk.names = TWO_ACS[:1]
+    deps = _deps(tmp_path, Settings(reader="ACS"))
+    panel = _panel(qtbot, deps)
+    panel._on_monitor_timer_timeout()
+    [mon] = fake_desk.monitors
+    assert panel.reader.text() == f"Reader: {TWO_ACS[0]}"
+    _from_thread(mon, ReaderEvent("inserted", TWO_ACS[0]))
+    qtbot.waitUntil(lambda: panel.reader.text() == f"{TWO_ACS[0]}: card inserted", timeout=2000)
+
+    _from_thread(mon, ReaderEvent("reader_added", TWO_ACS[1]))  # a second ACS reader
+    qtbot.waitUntil(lambda: panel.reader.text() == "Card reader ACS not found.", timeout=2000)
+    _from_thread(mon, ReaderEvent("reader_added", TWO_ACS[2]))  # OMNIKEY: changes nothing
+    _from_thread(mon, ReaderEvent("inserted", TWO_ACS[1]))  # neither is watched
+    qtbot.wait(50)
+    assert panel.reader.text() == "Card reader ACS not found."
+
+    _from_thread(mon, ReaderEvent("reader_removed", TWO_ACS[1]))  # gone again: the first is it
+    qtbot.waitUntil(lambda: panel.reader.text() == f"Reader: {TWO_ACS[0]}", timeout=2000)
+    _from_thread(mon, ReaderEvent("removed", TWO_ACS[0]))
+    qtbot.waitUntil(lambda: panel.reader.text() == f"{TWO_ACS[0]}: card removed", timeout=2000)
+    assert panel.events == [f"inserted:{TWO_ACS[0]}", f"removed:{TWO_ACS[0]}"]
+
+    _from_thread(mon, ReaderEvent("reader_removed", TWO_ACS[0]))  # the watched reader itself
+    qtbot.waitUntil(lambda: panel.reader.text() == f"{TWO_ACS[0]}: reader disconnected", timeout=2000)
+    qtbot.wait(50)
+    assert panel.reader.text() == f"{TWO_ACS[0]}: reader disconnected"
+    panel.shutdown()
+
+
 def test_shutdown_during_a_start_does_not_wait_and_the_start_stops_its_monitor(
     qtbot: Any, tmp_path: Path, fake_desk: type[FakeDesk]
 ) -> None:

@@ -10,7 +10,9 @@ disabled.
 The monitor watches the readers that ``station.card.pcsc.matching_readers`` designates by the
 settings (``Settings.reader`` and ``Settings.allow_virtual_readers``): the rule of
 ``choose_reader``, so the panel shows the reader an encode will use (none when the setting
-matches no reader or several). Saved settings that change either (``MONITOR_SETTINGS``) restart
+matches no reader or several). A reader plugged in or out that changes which readers the setting
+designates (a second one matching it, then gone again) shows the new state as the start does
+("not found", or the reader again). Saved settings that change either (``MONITOR_SETTINGS``) restart
 it: ``ui.composition`` calls ``deps.extra["card_settings_changed"]``, the old monitor is stopped
 and a new one started on the new reader, off the GUI thread; events and reader lists of an older
 monitor are dropped. Starting and stopping happen under ``_monitor_lock``; ``shutdown`` (GUI
@@ -54,9 +56,12 @@ class _Relay(QObject):
     event(int, str, str): a reader event (monitor generation, kind, reader) from the monitor
         thread.
     progress(str, float): (stage, fraction) from the encode job.
+    watched(int, str, object): the readers the setting designates changed (monitor generation,
+        reader setting, list of reader names) from the monitor thread.
     """
 
     event = Signal(int, str, str)
+    watched = Signal(int, str, object)
     progress = Signal(str, float)
 
 
@@ -101,6 +106,7 @@ class CardPanel(QGroupBox):
         self.encode.clicked.connect(self._on_encode_clicked)
         self.relay.event.connect(self._on_relay_event)
         self.relay.progress.connect(self._on_relay_progress)
+        self.relay.watched.connect(self._on_relay_watched)
         if self.feature.available:
             deps.extra["list_readers"] = lambda: [r.name for r in self.desk().readers()]
             deps.extra["card_settings_changed"] = self.settings_changed
@@ -185,13 +191,19 @@ class CardPanel(QGroupBox):
             def report(ev: Any) -> None:
                 # On the monitor's thread only: ``known`` follows the readers it reports, so a
                 # second reader matching the setting makes it ambiguous here as in choose_reader.
-                if ev.kind != "reader_removed" and ev.reader not in known:
+                before = matching_readers(wanted, known, allow_virtual=allow_virtual)
+                if ev.kind == "reader_removed":
+                    if ev.reader in known:
+                        known.remove(ev.reader)
+                elif ev.reader not in known:
                     known.append(ev.reader)
-                watched = ev.reader in matching_readers(wanted, known, allow_virtual=allow_virtual)
-                if ev.kind == "reader_removed" and ev.reader in known:
-                    known.remove(ev.reader)
-                if watched:
+                after = matching_readers(wanted, known, allow_virtual=allow_virtual)
+                if ev.reader in before or ev.reader in after:
                     relay.event.emit(gen, ev.kind, ev.reader)
+                # Another reader than this event's gained or lost the watch (a second reader
+                # matching the setting came or went): show the new state, as the start does.
+                if (set(before) ^ set(after)) - {ev.reader}:
+                    relay.watched.emit(gen, wanted, after)
 
             self._monitor = desk.monitor(report)
             self.watching = (wanted, allow_virtual)
@@ -217,6 +229,15 @@ class CardPanel(QGroupBox):
         gen, wanted, names = started
         if gen != self._generation:
             return  # an older monitor's list
+        self._show_watched(wanted, names)
+
+    @Slot(int, str, object)
+    def _on_relay_watched(self, generation: int, wanted: str, names: list[str]) -> None:
+        if generation == self._generation:  # else from a monitor stopped since
+            self._show_watched(wanted, names)
+
+    def _show_watched(self, wanted: str, names: list[str]) -> None:
+        """The readers the setting ``wanted`` designates now: ``names``."""
         if names:
             text = self.tr("Reader: %1").replace("%1", ", ".join(names))
         elif wanted:
