@@ -154,7 +154,9 @@ def read_password(ctx: Context, prompt: str) -> str:
             raise InputError("password: standard input has no (more) password lines")
         return ctx.password_lines.pop(0)
     if not sys.stdin.isatty():
-        raise InputError("password: no terminal to prompt on; use --password-stdin")
+        # (enroll add|edit --from - reads the record from standard input, so a password cannot
+        # come from there too: such a run gives the record as a file.)
+        raise InputError("password: no terminal to prompt on; use --password-stdin (and --from FILE, not -)")
     try:
         return getpass.getpass(prompt)
     except EOFError as exc:

@@ -59,9 +59,17 @@ def _add(ctx: Context) -> int:
     if accounts:
         authenticate(ctx, "admin", "an admin adds users")
     else:
+        # Only an admin can add the next accounts, and nothing changes a role: a first account
+        # that is not an admin would lock the station out of administration for good.
+        if ctx.args.role != "admin":
+            raise InputError("the first account must be an admin: add it with --role admin")
         ctx.set_unverified()  # the first account: the audit trail says nobody checked the name
     password = _new_password(ctx)
     with ctx.db.session() as s:
+        if not accounts and operators.list_operators(s):
+            # Someone else made the first account since the check above (the password prompt
+            # can take a while): this one now needs an admin's login like any other.
+            raise InputError("an account was added meanwhile: log in as an admin (--operator) and try again")
         info = operators.add_operator(
             s,
             ctx.args.username,

@@ -22,6 +22,7 @@ from station.config import Settings
 from station.db import open_database
 from station.db.models import Applicant, AuditEvent, Operator, PhotoReceipt, Unit
 from station.errors import InputError
+from station.records import operators
 from station.records.errors import AuthError
 from tests.records.factory import applicant_json
 
@@ -435,9 +436,27 @@ def test_input_and_password_both_on_stdin_refused_before_the_login(
 # --- user add: only a database without any account takes the first one unauthenticated ---------
 
 
-def test_user_add_needs_an_admin_once_any_account_exists(cli: Cli) -> None:
+def test_the_first_account_must_be_an_admin(cli: Cli) -> None:
+    """A first account that is not an admin would lock administration out for good (only an admin
+    adds users, and nothing changes a role)."""
     code, _, err = cli("user", "add", "clerk", "--password-stdin", operator="clerk", stdin=f"{CLERK_PW}\n")
-    assert code == 0, err  # the first account of a fresh install
+    assert code == 2
+    assert _one_line(err) == "station: the first account must be an admin: add it with --role admin"
+    assert cli.counts()["operators"] == 0
+    code, _, err = cli(
+        "user", "add", "boss", "--role", "admin", "--password-stdin", operator="boss", stdin=f"{ADMIN_PW}\n"
+    )
+    assert code == 0, err
+
+
+def test_user_add_needs_an_admin_once_any_account_exists(cli: Cli) -> None:
+    """A database with clerks only (made by another tool): nobody becomes admin without a login."""
+    db = open_database(f"sqlite:///{(cli.data / 'station.db').as_posix()}", data_dir=cli.data)
+    try:
+        with db.session() as s:
+            operators.add_operator(s, "clerk", CLERK_PW, role="operator", by="test")
+    finally:
+        db.close()
     before = cli.counts()
     code, _, err = cli(
         "user", "add", "boss", "--role", "admin", "--password-stdin", operator="boss", stdin=f"{ADMIN_PW}\n"
@@ -457,7 +476,6 @@ def test_user_add_needs_an_admin_once_any_account_exists(cli: Cli) -> None:
     after = cli.counts()
     assert after.pop("audit_events") == before.pop("audit_events")  # boss unknown: nothing counted
     assert after == before
-    assert [e["entity_id"] for e in cli.audit() if e["action"] == "user.add"] == ["clerk"]
 
 
 # --- receipts: the applicant's paper names the operator, the audit trail the actor --------------
