@@ -164,10 +164,18 @@ def _migrate(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def resolve_data_dir(cli_value: str | None = None) -> Path:
+    """The data folder (``--data-dir``, ``$STATION_DATA_DIR``, else the user's data folder).
+
+    It holds the database, photos, forms and drafts: personal data. A folder made here is
+    owner-only (0700 on POSIX), and the default folder is tightened to that when an earlier
+    version left it wider; a folder the user names is left as they set it up (it may be shared
+    on purpose, e.g. with a backup account)."""
     value = cli_value or os.environ.get("STATION_DATA_DIR")
     path = Path(value) if value else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not value and os.name == "posix" and path.stat().st_mode & 0o077:
+            path.chmod(0o700)
     except OSError as exc:
         raise ConfigError(f"cannot use data folder {path}: {exc.strerror or exc}") from exc
     return path

@@ -141,3 +141,27 @@ def test_save_to_a_read_only_folder_is_a_config_error(data_dir: Path) -> None:
     assert message.startswith("cannot save settings") and "\n" not in message
     assert Settings.load(data_dir).station_name == "before"
     assert [p.name for p in data_dir.iterdir()] == ["settings.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="permission bits are POSIX")
+def test_data_folder_is_owner_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database, photos, forms and drafts live there: a folder made here is 0700, and the
+    default folder left wider by an earlier version is tightened; a folder named by the user
+    keeps the mode they gave it."""
+    from station import config
+
+    monkeypatch.delenv("STATION_DATA_DIR", raising=False)
+    made = config.resolve_data_dir(str(tmp_path / "new" / "data"))
+    assert stat.S_IMODE(made.stat().st_mode) & 0o077 == 0
+
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o750)
+    shared.chmod(0o750)
+    assert stat.S_IMODE(config.resolve_data_dir(str(shared)).stat().st_mode) == 0o750
+
+    default = tmp_path / "default"
+    default.mkdir()
+    default.chmod(0o755)
+    monkeypatch.setattr(config.platformdirs, "user_data_dir", lambda *a, **k: str(default))
+    assert config.resolve_data_dir() == default
+    assert stat.S_IMODE(default.stat().st_mode) == 0o700
